@@ -1,0 +1,66 @@
+/** A plugin entry of the run, validated. */
+export interface PluginEntrySpec {
+  /** Plugin reference: a built-in id (`inn`), an npm package name, or a filesystem path. */
+  use: string;
+  /** Entry name, unique among defenses (or attacks): `name` from the config, else the plugin id, suffixed `-2`, `-3`... on repeats. */
+  name: string;
+  /** Raw options (a `preset` key is expanded by core before the plugin's `parseOptions`). */
+  options: Record<string, unknown>;
+  /** Defenses only: the surfaces to attack (default: the defense's own default surfaces). */
+  surfaces?: string[];
+}
+
+/** The dataset part of a run. */
+export interface DatasetSpec {
+  /** `fashion-mnist`, `idx:<folder>`, `cifar10:<folder>`, `imagefolder:<folder>`. */
+  reference: string;
+  /** Training examples to use (stratified, seeded); undefined = all. */
+  trainSamples?: number;
+  /** Test examples to evaluate (stratified, seeded); undefined = all. */
+  testSamples?: number;
+  /** imagefolder only: resize the shorter side to this (default 256). */
+  resize?: number;
+  /** imagefolder only: centre-crop size (default 224). */
+  crop?: number;
+  /** imagefolder only: a class-index JSON file. */
+  classIndex?: string;
+}
+
+/** The model part of a run. */
+export interface ModelSpec {
+  /** Zoo name, for example `resnet20`, `resnet152`. */
+  name: string;
+  /** A tfjs layers-format folder of pretrained weights (the base model used as is by `none`). */
+  weights?: string;
+}
+
+/** Compute backends. `auto` picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The one typed, validated description of a run. */
+export interface RunSpec {
+  /** Preset the config started from (`smoke`, `quick`, `paper`), if any. */
+  preset?: string;
+  /** Data. */
+  dataset: DatasetSpec;
+  /** Architecture. */
+  model: ModelSpec;
+  /** Defense entries, in order. */
+  defenses: PluginEntrySpec[];
+  /** Attack entries, in order. */
+  attacks: PluginEntrySpec[];
+  /** Linf budgets on the [0, 1] scale, ascending, 0 (clean) included when listed. */
+  epsilons: number[];
+  /** Master seed. */
+  seed: number;
+  /** Output folder of the run. */
+  out: string;
+  /** Compute backend. */
+  backend: BackendChoice;
+  /** Batch size for evaluation and attacks. */
+  evalBatchSize: number;
+  /** Trained-model cache folder. */
+  cacheDirectory: string;
+  /** Extra plugin references to load (so `plugins list` and the run can see them). */
+  plugins: string[];
+}

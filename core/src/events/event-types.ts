@@ -1,0 +1,101 @@
+import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
+import type { CellResult, RunResults } from '../store/result-types.js';
+
+/** Fields every event has. */
+export interface EventBase {
+  /** Monotonic sequence number within the run, from 1. */
+  sequence: number;
+  /** ISO time. */
+  time: string;
+  /** Run id. */
+  runId: string;
+}
+
+/** A run begins (or resumes): the plan and the metadata. */
+export interface RunStartEvent extends EventBase {
+  type: 'run-start';
+  /** The results so far (every planned cell, with status). */
+  results: RunResults;
+  /** True when resuming an earlier run. */
+  resumed: boolean;
+}
+/** A defense starts preparing. */
+export interface TrainStartEvent extends EventBase {
+  type: 'train-start';
+  defense: string;
+}
+/** Training progress of a defense. */
+export interface TrainProgressEvent extends EventBase, TrainProgress {
+  type: 'train-progress';
+  defense: string;
+}
+/** A defense is ready (trained or loaded). */
+export interface TrainEndEvent extends EventBase {
+  type: 'train-end';
+  defense: string;
+  cost: TrainingCost;
+}
+/** A cell starts. */
+export interface CellStartEvent extends EventBase {
+  type: 'cell-start';
+  cell: CellResult;
+  /** 1-based position among the cells this run computes. */
+  index: number;
+  /** Cells this run computes (not counting ones finished earlier). */
+  total: number;
+}
+/** Attack progress within a cell. */
+export interface CellProgressEvent extends EventBase {
+  type: 'cell-progress';
+  cellId: string;
+  /** Examples of the cell done so far. */
+  examplesDone: number;
+  /** Examples in the cell. */
+  examples: number;
+  step: number;
+  steps: number;
+  restart: number;
+  restarts: number;
+  successRate: number;
+  loss: number;
+  etaSeconds: number;
+}
+/** A cell finished (done or failed). */
+export interface CellEndEvent extends EventBase {
+  type: 'cell-end';
+  cell: CellResult;
+}
+/** The run ended. */
+export interface RunEndEvent extends EventBase {
+  type: 'run-end';
+  status: RunResults['status'];
+  seconds: number;
+  /** The out folder. */
+  out: string;
+}
+/** Something failed (a plugin, a cell); the run may go on. */
+export interface ErrorEvent extends EventBase {
+  type: 'error';
+  message: string;
+  code: string;
+  defense?: string;
+  cellId?: string;
+}
+
+/** Every event on the bus. */
+export type RunEvent =
+  | RunStartEvent
+  | TrainStartEvent
+  | TrainProgressEvent
+  | TrainEndEvent
+  | CellStartEvent
+  | CellProgressEvent
+  | CellEndEvent
+  | RunEndEvent
+  | ErrorEvent;
+
+/** Event type names. */
+export type RunEventType = RunEvent['type'];
+
+/** An event before the bus stamps it. */
+export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, keyof EventBase> : never) : never;

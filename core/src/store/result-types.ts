@@ -1,0 +1,129 @@
+import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
+
+/** Version of the results.json schema. Bump on any incompatible change. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** A binomial proportion with its 95% Wilson score interval. */
+export interface AccuracyEstimate {
+  /** Examples judged. */
+  samples: number;
+  /** Examples classified correctly. */
+  correct: number;
+  /** correct / samples (0 when samples is 0). */
+  accuracy: number;
+  /** Lower bound of the interval. */
+  low: number;
+  /** Upper bound of the interval. */
+  high: number;
+  /** Confidence level, 0.95. */
+  level: number;
+  /** Interval method, `wilson`. */
+  method: 'wilson';
+}
+
+/** The compute backend a run used. */
+export interface BackendInfo {
+  /** `tensorflow` (tfjs-node, CPU or CUDA), `wasm` or `cpu`. */
+  name: string;
+  /** Package that provided it, for example `@tensorflow/tfjs-backend-wasm`. */
+  package: string;
+  /** Its version. */
+  version: string;
+  /** Threads it computes with. */
+  threads: number;
+  /** Whether wasm SIMD is on (wasm only). */
+  simd?: boolean;
+  /** Whether a CUDA GPU is used. */
+  gpu: boolean;
+}
+
+/** Status of a defense or a cell. */
+export type ItemStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** One defense entry of a run. */
+export interface DefenseResult {
+  /** Entry name (unique in the run; the plugin id unless the config gives `name`). */
+  name: string;
+  /** Plugin id. */
+  plugin: string;
+  /** Plugin version. */
+  pluginVersion: string;
+  /** Resolved options. */
+  options: Record<string, unknown>;
+  /** What the defense describes of itself after prepare. */
+  description: Record<string, unknown>;
+  /** Training cost (undefined until prepared). */
+  cost?: TrainingCost;
+  /** Clean accuracy with the real decision rule (the eps = 0 cell), when it ran. */
+  cleanAccuracy?: AccuracyEstimate;
+  /** Surfaces the defense offers. */
+  surfaces: string[];
+  /** Status. */
+  status: ItemStatus;
+  /** Error message when failed. */
+  error?: string;
+}
+
+/** One cell = defense x attack x surface x epsilon. */
+export interface CellResult {
+  /** Stable id: `${defense}|${attack}|${surface}|${epsilon}`. */
+  id: string;
+  /** Defense entry name. */
+  defense: string;
+  /** Attack entry name (`clean` for eps = 0 cells, which run no attack). */
+  attack: string;
+  /** Attack plugin id (`none` for clean cells). */
+  attackPlugin: string;
+  /** Surface attacked. */
+  surface: string;
+  /** Linf budget on the [0, 1] scale. */
+  epsilon: number;
+  /** Status. */
+  status: ItemStatus;
+  /** Accuracy under attack with the defense's real decision rule (present when done). */
+  result?: AccuracyEstimate;
+  /** Seconds spent. */
+  seconds: number;
+  /** The attack's resolved settings. */
+  attackSettings: Record<string, unknown>;
+  /** Seed of the cell's random stream. */
+  seed: number;
+  /** Per-example outcome, 1 = still correct, in test-example order (present when done). */
+  outcomes?: number[];
+  /** Examples whose returned x_adv the harness had to project back into the ball or [0, 1]. */
+  projectionCorrections: number;
+  /** Error message when failed. */
+  error?: string;
+}
+
+/** The whole run, as written to results.json. */
+export interface RunResults {
+  /** {@link RESULTS_SCHEMA_VERSION}. */
+  schemaVersion: number;
+  /** Run id. */
+  runId: string;
+  /** ISO time the run was first started. */
+  createdAt: string;
+  /** ISO time of the last update. */
+  updatedAt: string;
+  /** Overall status. */
+  status: 'running' | 'completed' | 'interrupted' | 'failed';
+  /** Master seed. */
+  seed: number;
+  /** Compute backend. */
+  backend: BackendInfo;
+  /** Versions: advbench, tfjs, node, and each plugin. */
+  versions: { advbench: string; tfjs: string; node: string; plugins: Record<string, string> };
+  /** SHA-256 of the canonical resolved config. */
+  configHash: string;
+  /** The resolved config. */
+  config: Record<string, unknown>;
+  /** The dataset used. */
+  dataset: DatasetInfo;
+  /** The model architecture. */
+  model: { name: string; params?: number; pretrained?: string };
+  /** Defense entries in config order. */
+  defenses: DefenseResult[];
+  /** Every planned cell, done or not. */
+  cells: CellResult[];
+}
