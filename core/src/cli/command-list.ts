@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+
+/**
+ * Every subcommand of `advbench`, in help order. Each module exports a factory returning a commander `Command`
+ * whose definition is cheap: heavy modules (tfjs, training, sqlite) are imported inside the action, so
+ * `advbench plugins list` and `--help` stay fast.
+ */
+export const commandFactories: Array<() => Promise<Command>> = [
+  async () => (await import('./commands/run-command.js')).runCommand(),
+  async () => (await import('./commands/plugins-command.js')).pluginsCommand(),
+];
