@@ -1,0 +1,213 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '../events/event-types.js';
+import type { CellResult, DefenseResult, RunResults } from './result-types.js';
+import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+
+/** File name of the results database inside a run's out folder. */
+export const RESULTS_DATABASE_FILE = 'results.sqlite';
+
+/** The identity of a run already in a store. */
+export interface StoredRunHeader {
+  /** Run id. */
+  runId: string;
+  /** Config hash the run was started with. */
+  configHash: string;
+  /** Last status written. */
+  status: RunResults['status'];
+  /** ISO time the run was first started. */
+  createdAt: string;
+}
+
+type RunMetadata = Omit<RunResults, 'defenses' | 'cells'>;
+
+interface CellRow {
+  id: string;
+  result_json: string;
+  status: string;
+}
+
+/**
+ * The results database of one out folder (`<out>/results.sqlite`), the source of truth of a run. Only the runner
+ * writes it. Each finished cell is written in one transaction together with its per-example outcomes and its
+ * `cell-end` event, so a run killed at any point leaves every cell either wholly done or not done.
+ */
+export class ResultStore {
+  private readonly database: Database.Database;
+
+  /**
+   * @param out - the run's out folder (created when missing)
+   */
+  constructor(readonly out: string) {
+    mkdirSync(out, { recursive: true });
+    this.database = new Database(join(out, RESULTS_DATABASE_FILE));
+    this.database.pragma('journal_mode = WAL');
+    this.database.pragma('synchronous = NORMAL');
+    this.database.pragma('foreign_keys = ON');
+    this.database.pragma('busy_timeout = 5000');
+    this.database.exec(SQLITE_SCHEMA);
+    this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  }
+
+  /** The run already stored here, if any. */
+  header(): StoredRunHeader | undefined {
+    const row = this.database.prepare('SELECT run_id, config_hash, status, created_at FROM run WHERE id = 1').get() as
+      | { run_id: string; config_hash: string; status: RunResults['status']; created_at: string }
+      | undefined;
+    return row && { runId: row.run_id, configHash: row.config_hash, status: row.status, createdAt: row.created_at };
+  }
+
+  /**
+   * Records the start (or resumption) of a run in one transaction: the run's metadata, every defense entry, and
+   * every planned cell that is not stored yet. Cells left `running` by a killed process go back to `pending`;
+   * cells already done keep their results.
+   */
+  begin(results: RunResults): void {
+    const transaction = this.database.transaction(() => {
+      this.writeMetadata(results);
+      results.defenses.forEach((defense, position) => this.writeDefense(defense, position));
+      const insert = this.database.prepare(
+        `INSERT INTO cells (id, position, defense, attack, surface, epsilon, status, seconds, result_json)
+         VALUES (@id, @position, @defense, @attack, @surface, @epsilon, @status, @seconds, @json)
+         ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
+      );
+      results.cells.forEach((cell, position) => {
+        insert.run({ ...this.cellColumns(cell), position, json: JSON.stringify(stripOutcomes(cell)) });
+      });
+      this.database.prepare(`UPDATE cells SET status = 'pending', result_json = json_set(result_json, '$.status', 'pending') WHERE status = 'running'`).run();
+    });
+    transaction();
+  }
+
+  /** Updates the run's metadata (status, times, backend...) without touching defenses or cells. */
+  updateRun(results: RunResults): void {
+    this.writeMetadata(results);
+  }
+
+  /** Writes one defense entry (its position in the run is kept). */
+  saveDefense(defense: DefenseResult, position: number): void {
+    this.writeDefense(defense, position);
+  }
+
+  /**
+   * Writes a cell in one transaction: its row, its per-example outcomes (replacing any earlier ones) and,
+   * when given, the event that announces it (the `cell-end` event), so the three are never out of step.
+   */
+  saveCell(cell: CellResult, event?: RunEvent): void {
+    const transaction = this.database.transaction(() => {
+      const columns = this.cellColumns(cell);
+      const changed = this.database
+        .prepare(
+          `UPDATE cells SET status = @status, samples = @samples, correct = @correct, accuracy = @accuracy,
+             seconds = @seconds, finished_at = @finishedAt, result_json = @json WHERE id = @id`,
+        )
+        .run({
+          ...columns,
+          samples: cell.result?.samples ?? null,
+          correct: cell.result?.correct ?? null,
+          accuracy: cell.result?.accuracy ?? null,
+          finishedAt: cell.status === 'done' || cell.status === 'failed' ? new Date().toISOString() : null,
+          json: JSON.stringify(stripOutcomes(cell)),
+        });
+      if (changed.changes !== 1) throw new Error(`cell ${cell.id} is not in the store (call begin with the plan first)`);
+      this.database.prepare('DELETE FROM outcomes WHERE cell_id = ?').run(cell.id);
+      if (cell.outcomes) {
+        const insert = this.database.prepare('INSERT INTO outcomes (cell_id, example_index, correct) VALUES (?, ?, ?)');
+        cell.outcomes.forEach((outcome, index) => insert.run(cell.id, index, outcome ? 1 : 0));
+      }
+      if (event) this.insertEvent(event);
+    });
+    transaction();
+  }
+
+  /** Appends an event to the audit log. */
+  recordEvent(event: RunEvent): void {
+    this.insertEvent(event);
+  }
+
+  /** The cells finished (status `done`) in earlier runs into this folder, by id, with their outcomes. */
+  finishedCells(): Map<string, CellResult> {
+    const rows = this.database.prepare(`SELECT id, result_json, status FROM cells WHERE status = 'done'`).all() as CellRow[];
+    return new Map(rows.map((row) => [row.id, this.withOutcomes(row)]));
+  }
+
+  /** How many `cell-end` events with status done each cell has (1 for every cell computed exactly once). */
+  completionCounts(): Map<string, number> {
+    const rows = this.database
+      .prepare(
+        `SELECT cell_id, COUNT(*) AS count FROM events
+         WHERE type = 'cell-end' AND json_extract(event_json, '$.cell.status') = 'done' GROUP BY cell_id`,
+      )
+      .all() as Array<{ cell_id: string; count: number }>;
+    return new Map(rows.map((row) => [row.cell_id, row.count]));
+  }
+
+  /** The whole run as stored, in the results.json shape. Throws when no run was stored here. */
+  results(): RunResults {
+    const run = this.database.prepare('SELECT metadata_json FROM run WHERE id = 1').get() as { metadata_json: string } | undefined;
+    if (!run) throw new Error(`no run stored in ${this.out}`);
+    const metadata = JSON.parse(run.metadata_json) as RunMetadata;
+    const defenses = (this.database.prepare('SELECT result_json FROM defenses ORDER BY position').all() as Array<{ result_json: string }>).map(
+      (row) => JSON.parse(row.result_json) as DefenseResult,
+    );
+    const cells = (this.database.prepare('SELECT id, result_json, status FROM cells ORDER BY position').all() as CellRow[]).map((row) =>
+      this.withOutcomes(row),
+    );
+    return { ...metadata, defenses, cells };
+  }
+
+  /** Closes the database. */
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+
+  private writeMetadata(results: RunResults): void {
+    const { defenses: _defenses, cells: _cells, ...metadata } = results;
+    this.database
+      .prepare(
+        `INSERT INTO run (id, run_id, config_hash, created_at, updated_at, status, metadata_json)
+         VALUES (1, @runId, @configHash, @createdAt, @updatedAt, @status, @json)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status, metadata_json = excluded.metadata_json`,
+      )
+      .run({ runId: results.runId, configHash: results.configHash, createdAt: results.createdAt, updatedAt: results.updatedAt, status: results.status, json: JSON.stringify(metadata) });
+  }
+
+  private writeDefense(defense: DefenseResult, position: number): void {
+    this.database
+      .prepare(
+        `INSERT INTO defenses (name, position, status, result_json) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, status = excluded.status, result_json = excluded.result_json`,
+      )
+      .run(defense.name, position, defense.status, JSON.stringify(defense));
+  }
+
+  private cellColumns(cell: CellResult) {
+    return { id: cell.id, defense: cell.defense, attack: cell.attack, surface: cell.surface, epsilon: cell.epsilon, status: cell.status, seconds: cell.seconds };
+  }
+
+  private insertEvent(event: RunEvent): void {
+    const cellId = event.type === 'cell-end' || event.type === 'cell-start' ? event.cell.id : event.type === 'error' ? (event.cellId ?? null) : null;
+    const stored = event.type === 'cell-end' ? { ...event, cell: stripOutcomes(event.cell) } : event.type === 'run-start' ? { ...event, results: undefined } : event;
+    this.database
+      .prepare('INSERT INTO events (run_id, type, cell_id, time, event_json) VALUES (?, ?, ?, ?, ?)')
+      .run(event.runId, event.type, cellId, event.time, JSON.stringify(stored));
+  }
+
+  private withOutcomes(row: CellRow): CellResult {
+    const cell = JSON.parse(row.result_json) as CellResult;
+    if (cell.status !== 'done') return cell;
+    const outcomes = this.database.prepare('SELECT correct FROM outcomes WHERE cell_id = ? ORDER BY example_index').pluck().all(row.id) as number[];
+    return { ...cell, outcomes };
+  }
+}
+
+/** Opens (creating when missing) the results database of an out folder. */
+export function openStore(out: string): ResultStore {
+  return new ResultStore(out);
+}
+
+function stripOutcomes(cell: CellResult): CellResult {
+  const { outcomes: _outcomes, ...rest } = cell;
+  return rest;
+}

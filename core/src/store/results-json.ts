@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inputError } from '../plugin-api/errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { RESULTS_DATABASE_FILE, ResultStore } from './result-store.js';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from './result-types.js';
+
+/** File name of the JSON export inside a run's out folder. */
+export const RESULTS_JSON_FILE = 'results.json';
+
+/** Writes `<out>/results.json` atomically (temp file, then rename). */
+export async function writeResultsJson(out: string, results: RunResults): Promise<void> {
+  await writeFileAtomic(join(out, RESULTS_JSON_FILE), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * Loads a run's results from its out folder: from `results.sqlite` when present (the source of truth), else from
+ * `results.json`. Used by `advbench report` and `advbench serve`. A folder with neither, or a results.json of
+ * another schema version, is refused with an exit-2 error naming the folder.
+ */
+export async function loadRunResults(out: string): Promise<RunResults> {
+  if (existsSync(join(out, RESULTS_DATABASE_FILE))) {
+    const store = new ResultStore(out);
+    try {
+      if (store.header()) return store.results();
+    } finally {
+      store.close();
+    }
+  }
+  const jsonPath = join(out, RESULTS_JSON_FILE);
+  if (!existsSync(jsonPath)) {
+    throw inputError('ADVBENCH_ERR_RESULTS_MISSING', `${out} holds no run results (neither ${RESULTS_DATABASE_FILE} nor ${RESULTS_JSON_FILE}); run \`advbench run --out ${out}\` first`, {
+      details: { out },
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(jsonPath, 'utf8'));
+  } catch (cause) {
+    throw inputError('ADVBENCH_ERR_RESULTS_JSON', `${jsonPath} is not valid JSON: ${(cause as Error).message}`, { cause, details: { path: jsonPath } });
+  }
+  const results = parsed as Partial<RunResults>;
+  if (typeof results !== 'object' || results === null || results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.cells)) {
+    throw inputError('ADVBENCH_ERR_RESULTS_SCHEMA', `${jsonPath} is not an advbench results file of schema version ${RESULTS_SCHEMA_VERSION} (got schemaVersion ${String(results?.schemaVersion)})`, {
+      details: { path: jsonPath },
+    });
+  }
+  return results as RunResults;
+}

@@ -1,0 +1,55 @@
+/** Version of the SQLite schema below, stored in `PRAGMA user_version`. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/**
+ * The results database: one run row, one row per defense entry, one per cell, one per (cell, test example)
+ * outcome, and the events that matter for audit (cell ends, run starts and ends). Rich fields are stored as JSON
+ * next to the columns worth querying.
+ */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS run (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  run_id TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  metadata_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS defenses (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  result_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cells (
+  id TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  defense TEXT NOT NULL,
+  attack TEXT NOT NULL,
+  surface TEXT NOT NULL,
+  epsilon REAL NOT NULL,
+  status TEXT NOT NULL,
+  samples INTEGER,
+  correct INTEGER,
+  accuracy REAL,
+  seconds REAL NOT NULL DEFAULT 0,
+  finished_at TEXT,
+  result_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcomes (
+  cell_id TEXT NOT NULL REFERENCES cells(id) ON DELETE CASCADE,
+  example_index INTEGER NOT NULL,
+  correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  PRIMARY KEY (cell_id, example_index)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  cell_id TEXT,
+  time TEXT NOT NULL,
+  event_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_cell ON events (cell_id, type);
+`;
