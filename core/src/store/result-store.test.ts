@@ -6,7 +6,7 @@ import type { CellEndEvent, RunEvent } from '../events/event-types.js';
 import { openStore } from './result-store.js';
 import { loadRunResults, writeResultsJson } from './results-json.js';
 import type { CellResult, RunResults } from './result-types.js';
-import { wilsonEstimate } from './wilson-interval.js';
+import { estimateAccuracy } from '../training/accuracy.js';
 
 const folders: string[] = [];
 function temporaryFolder(): string {
@@ -51,7 +51,7 @@ describe('ResultStore', () => {
     const out = temporaryFolder();
     const store = openStore(out);
     store.begin(plan());
-    const done = cell('none|clean|full|0', { status: 'done', result: wilsonEstimate(2, 3), outcomes: [1, 0, 1], seconds: 0.5 });
+    const done = cell('none|clean|full|0', { status: 'done', result: estimateAccuracy(2, 3), outcomes: [1, 0, 1], seconds: 0.5 });
     store.saveCell(done, endEvent(done));
     expect(store.header()).toMatchObject({ runId: 'run-1', configHash: 'hash-a', status: 'running' });
     const results = store.results();
@@ -71,7 +71,7 @@ describe('ResultStore', () => {
     const out = temporaryFolder();
     const first = openStore(out);
     first.begin(plan());
-    const done = cell('none|clean|full|0', { status: 'done', result: wilsonEstimate(1, 1), outcomes: [1] });
+    const done = cell('none|clean|full|0', { status: 'done', result: estimateAccuracy(1, 1), outcomes: [1] });
     first.saveCell(done, endEvent(done));
     first.saveCell(cell('none|pgd|full|0.1', { status: 'running' }));
     first.close();
@@ -86,7 +86,7 @@ describe('ResultStore', () => {
     const out = temporaryFolder();
     const store = openStore(out);
     store.begin(plan());
-    const done = cell('none|clean|full|0', { status: 'done', result: wilsonEstimate(3, 3), outcomes: [1, 1, 1] });
+    const done = cell('none|clean|full|0', { status: 'done', result: estimateAccuracy(3, 3), outcomes: [1, 1, 1] });
     // A null run id violates the events table's NOT NULL constraint after the cell row and outcomes were written.
     expect(() => store.saveCell(done, endEvent(done, null))).toThrow(/NOT NULL/);
     const results = store.results();
