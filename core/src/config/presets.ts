@@ -1,0 +1,57 @@
+/** A config as a user writes it in JSON (before validation). */
+export type RawConfig = Record<string, unknown>;
+
+/**
+ * Built-in presets. A config file's keys replace the preset's keys wholesale; CLI flags replace both.
+ * - `smoke`: seconds; for tests and a first look.
+ * - `quick` (the default): a real comparison on the shipped Fashion-MNIST in minutes on a laptop CPU.
+ * - `paper`: the paper's ImageNet / ResNet-152 / PGD-500 setting; needs an ImageNet-style folder, converted
+ *   Keras ResNet-152 weights and a GPU backend.
+ */
+export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
+  smoke: {
+    dataset: { use: 'fashion-mnist', trainSamples: 256, testSamples: 32 },
+    model: 'bench-resnet',
+    defenses: [
+      { use: 'none', options: { epochs: 1, batchSize: 64, learningRate: 0.05 } },
+      { use: 'adv-training', options: { mode: 'fast', epochs: 1, batchSize: 64, epsilon: 8 / 255 } },
+      { use: 'inn', options: { preset: 'main', epochs: 2, attackCheckpoint: 2, batchSize: 64 } },
+    ],
+    attacks: [{ use: 'pgd', options: { steps: 3 } }],
+    epsilons: [0, 8 / 255, 32 / 255],
+    seed: 0,
+    evalBatchSize: 32,
+  },
+  quick: {
+    dataset: { use: 'fashion-mnist', trainSamples: 6000, testSamples: 500 },
+    model: 'bench-resnet',
+    defenses: [
+      { use: 'none', options: { epochs: 3, batchSize: 64, learningRate: 0.05 } },
+      { use: 'adv-training', options: { mode: 'fast', epochs: 3, batchSize: 64, epsilon: 8 / 255 } },
+      { use: 'inn', options: { preset: 'main', epochs: 4, attackCheckpoint: 3, batchSize: 64 } },
+    ],
+    attacks: [{ use: 'pgd', options: { steps: 20 } }],
+    epsilons: [0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255, 32 / 255],
+    seed: 0,
+    evalBatchSize: 100,
+  },
+  paper: {
+    dataset: { use: 'imagefolder:REQUIRED', resize: 256, crop: 224, testSamples: 1000 },
+    model: { name: 'resnet152', weights: 'REQUIRED' },
+    defenses: [
+      { use: 'none' },
+      { use: 'inn', options: { preset: 'main', epochs: 4, batchSize: 512, attackCheckpoint: 3 } },
+    ],
+    attacks: [{ use: 'pgd', options: { preset: 'paper' } }],
+    epsilons: [0, 1, 2, 4, 8, 16, 32, 48, 64, 80, 96].map((value) => value / 255),
+    seed: 0,
+    backend: 'tensorflow-gpu',
+    evalBatchSize: 64,
+  },
+});
+
+/** Preset used when neither the config nor the CLI names one. */
+export const DEFAULT_PRESET = 'quick';
+
+/** Placeholder in presets for values the user must supply. */
+export const REQUIRED_PLACEHOLDER = 'REQUIRED';

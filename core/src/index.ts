@@ -1,0 +1,14 @@
+/**
+ * @advbench/core: the programmatic API (config, registry, events, result types). Plugins import
+ * `@advbench/core/plugin-api` instead, which holds only the plugin contract.
+ * @packageDocumentation
+ */
+export * from './config/index.js';
+export * from './events/event-bus.js';
+export * from './events/event-types.js';
+export * from './plugins/plugin-registry.js';
+export * from './plugins/plugin-options.js';
+export * from './random/seeded-random.js';
+export * from './store/result-types.js';
+export type * from './plugin-api/index.js';
+export { AdvbenchError, inputError, isAdvbenchError, EXIT_BAD_INPUT, EXIT_FAILURE } from './plugin-api/index.js';

@@ -1,0 +1,7 @@
+/** Short ids of the plugins that ship with advbench, and the packages that hold them. */
+export const BUILTIN_PLUGINS: Readonly<Record<string, string>> = Object.freeze({
+  none: '@advbench/defense-none',
+  'adv-training': '@advbench/defense-adv-training',
+  inn: '@advbench/defense-inn',
+  pgd: '@advbench/attack-pgd',
+});
