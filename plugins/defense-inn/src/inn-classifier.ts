@@ -1,0 +1,92 @@
+import type { AttackSurface, Classifier, LayersModel, RandomSource, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
+import { combineVotes, slotLogProbabilities, slotProbabilities } from './decision-rule.js';
+import type { InnOptions } from './inn-options.js';
+import { innTransform } from './inn-transform.js';
+
+/** What the INN decision rule and surfaces are built from. Nothing here is disposed by the builders. */
+export interface InnEnsemble {
+  /** The TensorFlow.js API. */
+  tf: TensorFlow;
+  /** One trained model per kept epoch, in epoch order; each outputs C*K slot logits. */
+  checkpoints: LayersModel[];
+  /** The K backgrounds, [K, h, w, c]. */
+  backgrounds: Tensor4D;
+  /** The task's C classes. */
+  classes: number;
+  /** Resolved options (alpha, beta, gamma, testNoise, mapping, vote, draws, attackCheckpoint). */
+  options: InnOptions;
+}
+
+/** Slot logits of one checkpoint (inference mode: batch norm uses its moving statistics). */
+function slotLogits(model: LayersModel, x: Tensor4D): Tensor2D {
+  return model.apply(x, { training: false }) as Tensor2D;
+}
+
+/** The test-time transform: background always, white and salt-and-pepper noise when `testNoise`. */
+function testTransform(ensemble: InnEnsemble, x: Tensor4D, rng: RandomSource): Tensor4D {
+  const { alpha, beta, gamma, testNoise } = ensemble.options;
+  return innTransform(ensemble.tf, x, { alpha, beta, gamma, noise: testNoise }, ensemble.backgrounds, rng).x;
+}
+
+/**
+ * The INN decision rule as a {@link Classifier}: for each of R draws, one random background (and noise, unless
+ * `testNoise` is false) per image; every checkpoint predicts on that draw; slot outputs are mapped to C classes
+ * (`sum` or `argmax-mod`); the checkpoints x draws predictions are combined by a soft or hard vote.
+ */
+export function createInnClassifier(ensemble: InnEnsemble): Classifier {
+  const { tf, checkpoints, classes, options } = ensemble;
+  return {
+    randomized: true,
+    predict(x: Tensor4D, rng: RandomSource): Tensor2D {
+      return tf.tidy(() => {
+        const members: Tensor2D[] = [];
+        for (let draw = 0; draw < options.draws; draw += 1) {
+          const transformed = testTransform(ensemble, x, rng);
+          for (const model of checkpoints) members.push(slotProbabilities(tf, slotLogits(model, transformed), classes, options.mapping));
+        }
+        return combineVotes(tf, members, options.vote);
+      });
+    },
+  };
+}
+
+/**
+ * The INN attack surfaces, all returning log-probabilities over the C classes (log of the summed slot softmax):
+ * `inn1` through the test-time transform with the attack checkpoint, `inn2` on the plain image with that checkpoint,
+ * `full` the whole soft decision rule (log of the mean over every checkpoint, one random draw per call) for EOT.
+ */
+export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
+  const { tf, checkpoints, classes, options } = ensemble;
+  const attacked = checkpoints[options.attackCheckpoint - 1];
+  if (attacked === undefined) throw new RangeError(`attack checkpoint ${options.attackCheckpoint} is not among the ${checkpoints.length} checkpoints`);
+  const noise = options.testNoise ? ' + white and salt-and-pepper noise' : '';
+  return [
+    {
+      name: 'inn1',
+      description: `checkpoint of epoch ${options.attackCheckpoint}, gradient through a random background${noise}`,
+      output: 'log-probabilities',
+      randomized: true,
+      forward: (x, rng) => tf.tidy(() => slotLogProbabilities(tf, slotLogits(attacked, testTransform(ensemble, x, rng)), classes)),
+    },
+    {
+      name: 'inn2',
+      description: `checkpoint of epoch ${options.attackCheckpoint} on the plain image (no background, no noise)`,
+      output: 'log-probabilities',
+      randomized: false,
+      forward: (x) => tf.tidy(() => slotLogProbabilities(tf, slotLogits(attacked, x), classes)),
+    },
+    {
+      name: 'full',
+      description: `soft vote of all ${checkpoints.length} checkpoints through a random background${noise} (adaptive, EOT-ready)`,
+      output: 'log-probabilities',
+      randomized: true,
+      forward: (x, rng) =>
+        tf.tidy(() => {
+          const transformed = testTransform(ensemble, x, rng);
+          const logProbabilities = checkpoints.map((model) => slotLogProbabilities(tf, slotLogits(model, transformed), classes));
+          const stacked = tf.stack(logProbabilities, 0);
+          return tf.sub(tf.logSumExp(stacked, 0), Math.log(checkpoints.length)) as Tensor2D;
+        }),
+    },
+  ];
+}
