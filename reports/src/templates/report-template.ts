@@ -1,0 +1,80 @@
+/**
+ * The Handlebars template of report.html. Kept as a TS module (not a .hbs file) so it works from src under vitest
+ * and from dist after tsc, which copies no .hbs files. Self-contained: inline CSS and SVG only, and a CSP that
+ * forbids every network request.
+ */
+export const REPORT_TEMPLATE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>advbench report: {{runId}}</title>
+<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1180px; padding: 0 16px; color: #1c1c1c; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+table { border-collapse: collapse; margin: 8px 0; } th, td { padding: 4px 8px; border-bottom: 1px solid #e6e6e6; text-align: right; vertical-align: top; }
+th { background: #f5f5f5; } td.name, th.name { text-align: left; } .ci { color: #777; font-size: 11px; display: block; }
+.headline { background: #fff7df; } .status-failed { color: #b00020; font-weight: 600; } .status-running, .status-pending { color: #8a6d00; }
+.rule { background: #f3f7fb; border-left: 3px solid #0072B2; padding: 8px 12px; } .muted { color: #666; }
+.charts svg { display: block; margin: 12px 0; max-width: 100%; height: auto; } dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { white-space: pre-wrap; margin: 2px 0 8px; color: #b00020; }
+.images img { image-rendering: pixelated; width: 96px; height: 96px; border: 1px solid #ccc; margin: 4px; } .images figure { display: inline-block; margin: 4px; text-align: center; font-size: 11px; }
+.literature { font-size: 12px; color: #444; }
+</style>
+</head>
+<body>
+<h1>advbench report</h1>
+<p class="muted">Run <code>{{runId}}</code> · status <span class="status-{{status}}">{{status}}</span> · dataset {{dataset.name}} · model {{model.name}} · updated {{updatedAt}}</p>
+
+<h2 id="leaderboard">Leaderboard</h2>
+<p class="rule" id="ranking-rule">{{rankingRule}}</p>
+<table id="leaderboard-table">
+<thead><tr><th>#</th><th class="name">defense</th><th>clean</th>{{#each epsilonColumns}}<th{{#if headline}} class="headline"{{/if}}>ε={{label}}</th>{{/each}}<th>AUC</th><th>training cost</th><th class="name">status</th></tr></thead>
+<tbody>
+{{#each leaderboard}}
+<tr class="leaderboard-row" data-defense="{{name}}"><td>{{rank}}</td><td class="name"><b>{{name}}</b><br><span class="muted">{{plugin}}@{{pluginVersion}}</span>{{#if options}}<br><span class="muted">{{options}}</span>{{/if}}</td>
+<td>{{{clean}}}</td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td>{{area}}</td><td>{{{cost}}}</td><td class="name status-{{status}}">{{status}}{{#if error}}<br>{{error}}{{/if}}</td></tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are the worst case over every attack and surface (an example counts only if it survives all of them); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound.</p>
+
+<h2 id="charts">Charts</h2>
+<div class="charts">
+{{{charts.worstCase}}}
+{{{charts.accuracy}}}
+{{#if literature.length}}<p class="literature" id="literature-note">Diamonds are literature reference points, not results of this run: {{literatureSource}}. {{#each literature}}{{method}}: {{accuracy}}% at ε={{epsilon255}}/255{{#unless @last}}; {{/unless}}{{/each}}.</p>{{/if}}
+{{#if charts.innComparison}}{{{charts.innComparison}}}{{/if}}
+{{#if charts.cost}}{{{charts.cost}}}{{/if}}
+</div>
+
+<h2 id="failures">Failed cells</h2>
+{{#if failures.length}}
+<div id="failed-cells">
+{{#each failures}}<div class="failed-cell" data-cell="{{id}}"><b>{{title}}</b><pre>{{error}}</pre></div>{{/each}}
+</div>
+{{else}}<p class="muted" id="no-failures">None: every cell that ran finished.</p>{{/if}}
+
+{{#if images.length}}
+<h2 id="defense-images">Defense images</h2>
+{{#each images}}<div class="images" data-defense="{{defense}}"><h3>{{defense}}</h3>{{#each items}}<figure><img src="{{{dataUrl}}}" alt="{{label}}"><figcaption>{{label}}</figcaption></figure>{{/each}}</div>{{/each}}
+{{/if}}
+
+<h2 id="cells">Every cell</h2>
+<table id="cell-table">
+<thead><tr><th class="name">defense</th><th class="name">attack</th><th class="name">surface</th><th>ε</th><th>accuracy</th><th>seconds</th><th>projections</th><th class="name">status</th></tr></thead>
+<tbody>
+{{#each cells}}<tr class="cell-row" data-cell="{{id}}"><td class="name">{{defense}}</td><td class="name">{{attack}}</td><td class="name">{{surface}}</td><td>{{epsilon}}</td><td>{{{accuracy}}}</td><td>{{seconds}}</td><td>{{projections}}</td><td class="name status-{{status}}">{{status}}</td></tr>
+{{/each}}
+</tbody>
+</table>
+
+<h2 id="metadata">Run metadata</h2>
+<dl class="meta" id="metadata-list">
+{{#each metadata}}<dt>{{label}}</dt><dd>{{value}}</dd>
+{{/each}}
+</dl>
+</body>
+</html>
+`;
