@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AttackInstance, AttackSurface, Classifier, Tensor4D } from '../plugin-api/index.js';
+import { createRandom } from '../random/seeded-random.js';
+import { evaluateBatch } from './evaluate-batch.js';
+import { projectToBall } from './projection.js';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+/** Class 1 when the image's mean pixel is above 0.5, else class 0 (a real, deterministic decision rule). */
+const meanClassifier: Classifier = {
+  randomized: false,
+  predict: (x) =>
+    tf.tidy(() => {
+      const mean = tf.reshape(tf.mean(x, [1, 2, 3]), [-1, 1]);
+      return tf.softmax(tf.mul(tf.concat([tf.sub(0.5, mean), tf.sub(mean, 0.5)], 1), 100)) as tf.Tensor2D;
+    }),
+};
+const surface: AttackSurface = { name: 'full', description: 'test', output: 'logits', randomized: false, forward: (x) => meanClassifier.predict(x, createRandom(0)) };
+
+/** An attack that ignores the budget: it pushes every pixel up by `push` and writes NaN into the last image. */
+function rogueAttack(push: number): AttackInstance {
+  return {
+    describe: () => ({ push }),
+    run: async ({ x }) =>
+      tf.tidy(() => {
+        const moved = tf.add(x, push) as Tensor4D;
+        const mask = tf.cast(tf.reshape(tf.oneHot(tf.tensor1d([x.shape[0] - 1], 'int32'), x.shape[0]), [x.shape[0], 1, 1, 1]), 'bool');
+        return tf.where(tf.broadcastTo(mask, x.shape), tf.fill(x.shape, Number.NaN), moved) as Tensor4D;
+      }),
+  };
+}
+
+describe('projectToBall', () => {
+  it('clips into the ball and [0, 1], counts corrected examples and replaces NaN with the clean pixel', () => {
+    const x = tf.tensor4d([0.2, 0.95, 0.5, 0.5, 0.1, 0.1], [3, 2, 1, 1]);
+    // example 0: inside the ball; example 1: outside (0.5 + 0.3); example 2: NaN.
+    const candidate = tf.tensor4d([0.25, 1.0, 0.8, 0.5, Number.NaN, 0.1], [3, 2, 1, 1]);
+    const before = tf.memory().numTensors;
+    const { projected, corrections } = projectToBall(tf, candidate, x, 0.1);
+    expect(corrections).toBe(2);
+    const values = Array.from(projected.dataSync());
+    const expected = [0.25, 1.0, 0.6, 0.5, 0.1, 0.1];
+    values.forEach((value, index) => expect(value).toBeCloseTo(expected[index], 6));
+    projected.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, candidate]);
+  });
+});
+
+describe('evaluateBatch', () => {
+  it('judges the projected images with the real decision rule, not the attack output', async () => {
+    // Four images at 0.45 (class 0) and their labels 0: a push of +0.2 would flip them all, but the ball of 0.03
+    // keeps them at 0.48, still class 0. Only the harness's projection makes them survive.
+    const x = tf.fill([4, 2, 2, 1], 0.45) as Tensor4D;
+    const y = tf.tensor1d([0, 0, 0, 0], 'int32');
+    const before = tf.memory().numTensors;
+    const outcome = await evaluateBatch({ tf, x, y, epsilon: 0.03, attack: rogueAttack(0.2), surface, classifier: meanClassifier, classes: 2, rng: createRandom(1) });
+    expect(Array.from(outcome.correct)).toEqual([1, 1, 1, 1]);
+    expect(outcome.corrections).toBe(4);
+    const wide = await evaluateBatch({ tf, x, y, epsilon: 0.1, attack: rogueAttack(0.2), surface, classifier: meanClassifier, classes: 2, rng: createRandom(1) });
+    // Within a 0.1 ball the pushed images reach 0.55 (class 1); the NaN image falls back to the clean one.
+    expect(Array.from(wide.correct)).toEqual([0, 0, 0, 1]);
+    const clean = await evaluateBatch({ tf, x, y, epsilon: 0, classifier: meanClassifier, classes: 2, rng: createRandom(1) });
+    expect(Array.from(clean.correct)).toEqual([1, 1, 1, 1]);
+    expect(clean.corrections).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
+  it('refuses a classifier that scores the wrong number of classes', async () => {
+    const x = tf.fill([2, 2, 2, 1], 0.45) as Tensor4D;
+    const y = tf.tensor1d([0, 0], 'int32');
+    const before = tf.memory().numTensors;
+    await expect(evaluateBatch({ tf, x, y, epsilon: 0, classifier: meanClassifier, classes: 3, rng: createRandom(1) })).rejects.toMatchObject({ code: 'ADVBENCH_ERR_CLASSIFIER_OUTPUT' });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+});
