@@ -8,4 +8,5 @@ import type { Command } from 'commander';
 export const commandFactories: Array<() => Promise<Command>> = [
   async () => (await import('./commands/run-command.js')).runCommand(),
   async () => (await import('./commands/plugins-command.js')).pluginsCommand(),
+  async () => (await import('./commands/data-command.js')).dataCommand(),
 ];

@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The folder of the Fashion-MNIST files shipped with `@advbench/core` (`core/data/fashion-mnist`).
+ * Found from this module's own URL: `core/src/data/*.ts` (vitest, tsx) and `core/dist/data/*.js` (built) are at
+ * the same depth, so `../../data/fashion-mnist` works from both.
+ */
+export function shippedFashionMnistFolder(): string {
+  return fileURLToPath(new URL('../../data/fashion-mnist/', import.meta.url)).replace(/[\\/]$/, '');
+}
