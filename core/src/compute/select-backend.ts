@@ -1,0 +1,154 @@
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoice } from '../config/run-spec.js';
+import type { BackendInfo } from '../store/result-types.js';
+import type { Logger, TensorFlow } from '../plugin-api/index.js';
+import { inputError } from '../plugin-api/index.js';
+import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /** Threads for the wasm backend (XNNPACK); ignored by the others. Node cannot run the threaded wasm build, so only 1 is effective there. */
+  threads?: number;
+  /** Where the chosen backend is logged. */
+  logger?: Logger;
+}
+
+/** The selected TensorFlow.js instance and what it runs on. */
+export interface SelectedBackend {
+  /** The tfjs-core API, with the backend set. */
+  tf: TensorFlow;
+  /** Backend facts, recorded in every result. */
+  info: BackendInfo;
+}
+
+/** One candidate backend: how to load it and what to tell the user when it cannot. */
+interface Candidate {
+  choice: Exclude<BackendChoice, 'auto'>;
+  tfjsName: string;
+  packageName: string;
+  install: string;
+  load: () => Promise<Omit<BackendInfo, 'name'>>;
+}
+
+/** Code of the error thrown when a forced backend cannot load. */
+export const BACKEND_UNAVAILABLE = 'ADVBENCH_ERR_BACKEND_UNAVAILABLE';
+
+async function loadNode(packageName: string, gpu: boolean): Promise<Omit<BackendInfo, 'name'>> {
+  const module = (await import(/* @vite-ignore */ packageName)) as { version?: Record<string, string> };
+  return {
+    package: packageName,
+    version: module.version?.[packageName.replace('@tensorflow/', '')] ?? module.version?.['tfjs-node'] ?? tf.version_core,
+    threads: availableParallelism(),
+    gpu,
+  };
+}
+
+async function loadWasm(threads: number | undefined): Promise<Omit<BackendInfo, 'name'>> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (threads !== undefined) {
+    wasm.setThreadsCount(threads);
+  }
+  registerWasmKernels();
+  return { package: '@tensorflow/tfjs-backend-wasm', version: wasm.version_wasm, threads: 1, gpu: false };
+}
+
+async function loadCpu(): Promise<Omit<BackendInfo, 'name'>> {
+  const cpu = await import('@tensorflow/tfjs-backend-cpu');
+  return { package: '@tensorflow/tfjs-backend-cpu', version: cpu.version_cpu, threads: 1, gpu: false };
+}
+
+function candidates(options: SelectBackendOptions): Candidate[] {
+  return [
+    {
+      choice: 'tensorflow-gpu',
+      tfjsName: 'tensorflow',
+      packageName: '@tensorflow/tfjs-node-gpu',
+      install: 'npm i @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA 11.8 and cuDNN 8.6 and network access to download libtensorflow)',
+      load: () => loadNode('@tensorflow/tfjs-node-gpu', true),
+    },
+    {
+      choice: 'tensorflow',
+      tfjsName: 'tensorflow',
+      packageName: '@tensorflow/tfjs-node',
+      install: 'npm i @tensorflow/tfjs-node@4.22.0 (its install script downloads libtensorflow)',
+      load: () => loadNode('@tensorflow/tfjs-node', false),
+    },
+    {
+      choice: 'wasm',
+      tfjsName: 'wasm',
+      packageName: '@tensorflow/tfjs-backend-wasm',
+      install: 'npm i @tensorflow/tfjs-backend-wasm@4.22.0',
+      load: () => loadWasm(options.threads),
+    },
+    {
+      choice: 'cpu',
+      tfjsName: 'cpu',
+      packageName: '@tensorflow/tfjs-backend-cpu',
+      install: 'npm i @tensorflow/tfjs-backend-cpu@4.22.0',
+      load: () => loadCpu(),
+    },
+  ];
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Loads one candidate and makes it the active backend; throws the load error as is. */
+async function activate(candidate: Candidate): Promise<BackendInfo> {
+  const partial = await candidate.load();
+  const ok = await tf.setBackend(candidate.tfjsName);
+  if (!ok) {
+    throw new Error(`tf.setBackend('${candidate.tfjsName}') returned false (the backend failed to initialise)`);
+  }
+  await tf.ready();
+  const info: BackendInfo = { name: candidate.tfjsName, ...partial };
+  if (candidate.tfjsName === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    info.threads = wasm.getThreadsCount();
+    info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
+  }
+  return info;
+}
+
+/**
+ * Chooses the compute backend and makes it tfjs' active backend.
+ *
+ * `auto` tries tfjs-node-gpu (CUDA), then tfjs-node, then wasm (with advbench's fast gradient kernels
+ * registered, see {@link registerWasmKernels}), then the pure-JS cpu backend, and takes the first that loads.
+ * A forced choice that cannot load throws an input error (exit code 2, code {@link BACKEND_UNAVAILABLE}) naming
+ * the backend, the reason (the import error) and what to install. The choice is logged with its version and
+ * thread count.
+ */
+export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
+  const all = candidates(options);
+  const tried: Array<{ backend: string; reason: string }> = [];
+  const chosen = choice === 'auto' ? all : all.filter((candidate) => candidate.choice === choice);
+  if (chosen.length === 0) {
+    throw inputError(BACKEND_UNAVAILABLE, `unknown backend '${String(choice)}': use auto, tensorflow-gpu, tensorflow, wasm or cpu`, {
+      details: { backend: choice },
+    });
+  }
+  for (const candidate of chosen) {
+    try {
+      const info = await activate(candidate);
+      options.logger?.info(`compute backend: ${info.name} (${info.package} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD'}${info.gpu ? ', CUDA GPU' : ''})`, { ...info });
+      return { tf, info };
+    } catch (error) {
+      const reason = reasonOf(error);
+      tried.push({ backend: candidate.choice, reason });
+      options.logger?.debug(`backend ${candidate.choice} unavailable: ${reason}`);
+      if (choice !== 'auto') {
+        throw inputError(
+          BACKEND_UNAVAILABLE,
+          `backend '${candidate.choice}' cannot load: ${reason}. Install it with: ${candidate.install}`,
+          { cause: error, details: { backend: candidate.choice, package: candidate.packageName, reason, install: candidate.install } },
+        );
+      }
+    }
+  }
+  throw inputError(BACKEND_UNAVAILABLE, `no compute backend could load: ${tried.map((item) => `${item.backend}: ${item.reason}`).join('; ')}`, {
+    details: { tried },
+  });
+}

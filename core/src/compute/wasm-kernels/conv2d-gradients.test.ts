@@ -1,0 +1,93 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { createRandom } from '../../random/seeded-random.js';
+import { registerWasmKernels } from './register-wasm-kernels.js';
+
+type Padding = 'same' | 'valid' | number;
+
+interface Case {
+  name: string;
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number];
+  pad: Padding;
+}
+
+const cases: Case[] = [];
+for (const strides of [[1, 1], [2, 2], [2, 1]] as Array<[number, number]>) {
+  for (const pad of ['same', 'valid', 1] as Padding[]) {
+    cases.push({ name: `3x3 s${strides} ${pad}`, x: [3, 7, 9, 3], filter: [3, 3, 3, 5], strides, pad });
+    cases.push({ name: `1x1 s${strides} ${pad}`, x: [2, 8, 5, 4], filter: [1, 1, 4, 6], strides, pad: pad === 1 ? 0 : pad });
+    cases.push({ name: `2x4 s${strides} ${pad}`, x: [2, 9, 10, 1], filter: [2, 4, 1, 3], strides, pad });
+  }
+}
+cases.push({ name: '3x3 s3 same 11x11', x: [1, 11, 11, 2], filter: [3, 3, 2, 2], strides: [3, 3], pad: 'same' });
+cases.push({ name: '5x5 s2 same', x: [2, 13, 12, 3], filter: [5, 5, 3, 4], strides: [2, 2], pad: 'same' });
+
+function randomValues(size: number, seed: number): Float32Array {
+  const rng = createRandom(seed);
+  return Float32Array.from({ length: size }, () => rng.next() * 2 - 1);
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Runs both gradient kernels on the current backend and returns their values. */
+function gradients(testCase: Case, seed: number): { dx: Float32Array; dw: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(randomValues(size(testCase.x), seed), testCase.x);
+    const filter = tf.tensor4d(randomValues(size(testCase.filter), seed + 1), testCase.filter);
+    // Shape only: the stock wasm forward Conv2D itself crashes for unequal strides with a numeric padding.
+    const outShape = tf.backend_util.computeConv2DInfo(testCase.x, testCase.filter, testCase.strides, 1, testCase.pad).outShape;
+    const dy = tf.tensor4d(randomValues(size(outShape), seed + 2), outShape);
+    const dx = tf.conv2dTranspose(dy, filter, testCase.x, testCase.strides, testCase.pad);
+    const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      strides: testCase.strides, pad: testCase.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: testCase.filter,
+    }) as tf.Tensor;
+    return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  });
+}
+
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let difference = 0;
+  let scale = 0;
+  for (let index = 0; index < expected.length; index += 1) {
+    difference = Math.max(difference, Math.abs(actual[index] - expected[index]));
+    scale = Math.max(scale, Math.abs(expected[index]));
+  }
+  return difference / scale;
+}
+
+describe('advbench wasm convolution gradient kernels', () => {
+  beforeAll(async () => {
+    registerWasmKernels();
+    await tf.setBackend('wasm');
+  });
+
+  it.each(cases)('match the cpu backend: $name', async (testCase) => {
+    await tf.setBackend('cpu');
+    const expected = gradients(testCase, 11);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = gradients(testCase, 11);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relativeError(actual.dx, expected.dx)).toBeLessThan(1e-4);
+    expect(relativeError(actual.dw, expected.dw)).toBeLessThan(1e-4);
+  });
+
+  it('registers both kernels and leaves no wasm buffers behind', async () => {
+    expect(registerWasmKernels()).toEqual(['Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+    await tf.setBackend('wasm');
+    const testCase = cases[3];
+    gradients(testCase, 5);
+    const buffers = tf.backend().numDataIds();
+    for (let repeat = 0; repeat < 5; repeat += 1) {
+      gradients(testCase, 5);
+    }
+    expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+});

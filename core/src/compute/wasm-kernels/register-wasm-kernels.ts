@@ -1,0 +1,32 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { createConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { createConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+
+let registered: string[] | undefined;
+
+/** Builds advbench's wasm kernels (the stock ones they replace are passed as fallbacks where useful). */
+function advbenchWasmKernels(): KernelConfig[] {
+  const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
+  return [createConv2dBackpropInputKernel(stockInput?.kernelFunc), createConv2dBackpropFilterKernel()];
+}
+
+/**
+ * Registers advbench's fast gradient kernels for the tfjs wasm backend (replacing stock ones of the same name).
+ * Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its kernels are the building blocks).
+ * Returns the names of the kernels registered.
+ */
+export function registerWasmKernels(): string[] {
+  if (registered !== undefined) {
+    return registered;
+  }
+  const kernels = advbenchWasmKernels();
+  for (const kernel of kernels) {
+    if (getKernel(kernel.kernelName, 'wasm') !== undefined) {
+      unregisterKernel(kernel.kernelName, 'wasm');
+    }
+    registerKernel(kernel);
+  }
+  registered = kernels.map((kernel) => kernel.kernelName);
+  return registered;
+}
