@@ -36,11 +36,62 @@ export async function locateDataFile(folder: string, name: string): Promise<stri
   throw fileError(DATASET_MISSING, raw, `file not found (looked for ${name} and ${name}.gz in ${folder})`);
 }
 
+/** Most decompressed bytes kept by the cache of {@link readDataFile} (the shipped Fashion-MNIST is 55 MB). */
+const CACHE_LIMIT_BYTES = 256 * 1024 * 1024;
+const cache = new Map<string, Promise<DataFile>>();
+const cachedSizes = new Map<string, number>();
+
+/** Empties the in-process cache of decompressed dataset files. */
+export function clearDataFileCache(): void {
+  cache.clear();
+  cachedSizes.clear();
+}
+
 /**
  * Reads a file, inflating it when its name ends in `.gz`, and hashes the decompressed bytes.
  * A read failure or a gzip stream that fails to inflate (truncated, flipped byte) is an exit-2 error naming the file.
+ * Results are cached in the process, keyed by path, size and modification times (so a changed file is read again):
+ * opening Fashion-MNIST a second time costs nothing. The returned bytes are shared: never modify them.
  */
 export async function readDataFile(path: string): Promise<DataFile> {
+  let key: string | undefined;
+  try {
+    const info = await stat(path);
+    key = `${path}|${info.size}|${info.mtimeMs}|${info.ctimeMs}|${info.ino}`;
+  } catch {
+    key = undefined;
+  }
+  if (key === undefined) return readUncached(path);
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const pending = readUncached(path);
+  cache.set(key, pending);
+  try {
+    const file = await pending;
+    cachedSizes.set(key, file.bytes.length);
+    evict();
+    return file;
+  } catch (error) {
+    cache.delete(key);
+    throw error;
+  }
+}
+
+function evict(): void {
+  let total = [...cachedSizes.values()].reduce((sum, size) => sum + size, 0);
+  for (const key of cache.keys()) {
+    if (total <= CACHE_LIMIT_BYTES) break;
+    total -= cachedSizes.get(key) ?? 0;
+    cache.delete(key);
+    cachedSizes.delete(key);
+  }
+}
+
+async function readUncached(path: string): Promise<DataFile> {
   let stored: Buffer;
   try {
     stored = await readFile(path);
