@@ -1,0 +1,57 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BackendChoice } from '../../config/run-spec.js';
+
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * `advbench run`: runs (or resumes) a sweep and prints where the results are.
+ * Exit codes: 0 every cell done; 1 some cells failed (the rest are saved); 2 bad input; 130 interrupted by
+ * Ctrl-C (finished cells are saved; `advbench run --resume <out>` continues).
+ */
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a sweep of defenses x attacks x surfaces x epsilons (re-running into the same --out resumes it)')
+    .option('--config <file>', 'JSON config file')
+    .option('--preset <name>', 'preset to start from: smoke, quick (default) or paper')
+    .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
+    .option('--seed <n>', 'master seed', parseInteger)
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
+    .option('--resume <dir>', 'continue the run stored in this out folder, with its own config')
+    .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
+    .option('--host <host>', 'host the live view listens on', '127.0.0.1')
+    .option('--json', 'print only a JSON summary on stdout')
+    .option('--verbose', 'log debug detail')
+    .addHelpText('after', '\nExit codes: 0 all cells done, 1 some cells failed, 2 bad input, 130 interrupted (resume with --resume <out>).')
+    .action(async (flags: { config?: string; preset?: string; out?: string; seed?: number; backend?: BackendChoice; resume?: string; json?: boolean; verbose?: boolean; live?: string | boolean; host?: string }) => {
+      const { runFromCli } = await import('../../run/run-from-cli.js');
+      const { createConsoleLogger } = await import('../../run/console-logger.js');
+      const { createLineReporter } = await import('../../run/line-reporter.js');
+      const logger = createConsoleLogger({ verbose: flags.verbose });
+      if (flags.live !== undefined) logger.warn('--live: the live viewer is not wired into `advbench run` yet; the run goes on without it');
+      const controller = new AbortController();
+      const onInterrupt = () => {
+        process.off('SIGINT', onInterrupt);
+        logger.warn('stopping after the current batch (Ctrl-C again to quit at once)');
+        controller.abort();
+      };
+      process.on('SIGINT', onInterrupt);
+      try {
+        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, reporters: [createLineReporter()] });
+        const out = results.config.out as string;
+        if (flags.json) {
+          const done = results.cells.filter((cell) => cell.status === 'done').length;
+          process.stdout.write(`${JSON.stringify({ out, runId: results.runId, status: results.status, cells: results.cells.length, done, results: `${out}/results.json` })}\n`);
+        } else {
+          process.stderr.write(`advbench: results in ${out}/results.json and ${out}/results.sqlite\n`);
+        }
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
+    });
+}
+
+function parseInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  return parsed;
+}

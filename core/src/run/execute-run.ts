@@ -1,0 +1,95 @@
+import type { DependencyContainer } from 'tsyringe';
+import { hashRunSpec } from '../config/hash-run-spec.js';
+import type { RunSpec } from '../config/run-spec.js';
+import { createRootContainer } from '../di/root-container.js';
+import { runScope } from '../di/run-scope.js';
+import { Tokens } from '../di/tokens.js';
+import { EventBus, type Reporter } from '../events/event-bus.js';
+import { inputError, type Logger } from '../plugin-api/index.js';
+import type { PluginRegistry } from '../plugins/plugin-registry.js';
+import { createRandom } from '../random/seeded-random.js';
+import { openStore } from '../store/result-store.js';
+import type { RunResults } from '../store/result-types.js';
+import { loadRunServices, type RunServices } from './run-services.js';
+import { SweepRunner } from './sweep-runner.js';
+
+/** Options of {@link executeRun}. */
+export interface ExecuteRunOptions {
+  /** Resolves the spec's plugin references. */
+  registry: PluginRegistry;
+  /** Every reporter, subscribed to the run's events and closed when it ends. */
+  reporters: Reporter[];
+  /** True for `--resume`: the out folder must already hold this run. */
+  resume: boolean;
+  /** Aborted on Ctrl-C: the run stops after the current batch and is marked interrupted. */
+  signal: AbortSignal;
+  /** The process logger. */
+  logger: Logger;
+  /** The process's root container (default: a new one holding the logger, registry and a new event bus). */
+  container?: DependencyContainer;
+  /** Core services (default: the real ones). */
+  services?: RunServices;
+}
+
+/** The command a user types to continue an interrupted run. */
+export function resumeCommand(out: string): string {
+  return `advbench run --resume ${/^[\w./:@-]+$/.test(out) ? out : JSON.stringify(out)}`;
+}
+
+/**
+ * Executes a run: checks the out folder (a run already there with the same config hash is continued, cells it
+ * finished are skipped; another config is refused), selects the backend, and runs the sweep in a child container
+ * of the root (disposed in `finally`, with the store closed and every reporter closed). Resolves with the final
+ * results whatever their status (`completed`, `failed` when cells failed, `interrupted`); throws for bad input
+ * and for failures outside any plugin.
+ */
+export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Promise<RunResults> {
+  const events = options.container ? options.container.resolve<EventBus>(Tokens.EventBus) : new EventBus('pending');
+  const root = options.container ?? createRootContainer({ logger: options.logger, registry: options.registry, events });
+  const unsubscribe = options.reporters.map((reporter) => events.subscribe((event) => reporter.onEvent?.(event)));
+  const store = openStore(spec.out);
+  try {
+    const configHash = hashRunSpec(spec);
+    const header = store.header();
+    if (options.resume && !header) {
+      throw inputError('ADVBENCH_ERR_RESUME_EMPTY', `--resume ${spec.out}: that folder holds no run to resume (no results.sqlite with a run in it)`, { details: { out: spec.out } });
+    }
+    if (header && header.configHash !== configHash) {
+      throw inputError(
+        'ADVBENCH_ERR_RESUME_CONFIG',
+        `${spec.out} holds a run of another config (its hash ${header.configHash.slice(0, 12)}, this config's ${configHash.slice(0, 12)}): choose another --out, or resume that run with \`${resumeCommand(spec.out)}\``,
+        { details: { out: spec.out, storedHash: header.configHash, configHash } },
+      );
+    }
+    const runId = header?.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${configHash.slice(0, 8)}`;
+    events.setRunId(runId);
+    const services = options.services ?? (await loadRunServices());
+    const backend = root.isRegistered(Tokens.Backend, true) ? root.resolve<Awaited<ReturnType<RunServices['selectBackend']>>>(Tokens.Backend) : await services.selectBackend(spec.backend, { logger: options.logger });
+    if (!root.isRegistered(Tokens.Backend, true)) root.register(Tokens.Backend, { useValue: backend });
+    const results = await runScope(
+      root,
+      {
+        values: [
+          [Tokens.RunSpec, spec],
+          [Tokens.RunRandom, createRandom(spec.seed)],
+          [Tokens.ResultStore, store],
+          [Tokens.RunServices, services],
+          [Tokens.Signal, options.signal],
+        ],
+      },
+      (scope) => scope.resolve(SweepRunner).run({ runId, configHash, createdAt: header?.createdAt ?? new Date().toISOString(), resumed: header !== undefined }),
+    );
+    if (results.status === 'interrupted') options.logger.warn(`run interrupted; resume it with: ${resumeCommand(spec.out)}`, { out: spec.out });
+    return results;
+  } finally {
+    store.close();
+    unsubscribe.forEach((stop) => stop());
+    for (const reporter of options.reporters) {
+      try {
+        await reporter.close?.();
+      } catch (error) {
+        options.logger.warn(`a reporter failed to close: ${String(error)}`);
+      }
+    }
+  }
+}
