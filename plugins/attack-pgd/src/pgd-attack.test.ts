@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import type { AttackSurface, LayersModel, RandomSource, Tensor1D, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
+import { isAdvbenchError } from '@advbench/core/plugin-api';
+import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createTrainer } from '../../../core/src/training/trainer.js';
+import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
+import { brightDarkImages } from '../../../core/src/training/testing/bright-dark-images.js';
+import { createTinyModel } from '../../../core/src/training/testing/tiny-model.js';
+import { createPgdAttack } from './pgd-attack.js';
+import { parsePgdOptions } from './pgd-options.js';
+import { perExampleLoss } from './per-example-loss.js';
+
+let model: LayersModel;
+let test: { x: Tensor4D; y: Tensor1D };
+let surface: AttackSurface;
+
+function logitsSurface(of: LayersModel): AttackSurface {
+  return { name: 'full', description: 'logits', output: 'logits', randomized: false, forward: (x) => of.apply(x, { training: false }) as Tensor2D };
+}
+
+function accuracyOn(x: Tensor4D): number {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.predict(x) as Tensor2D, 1), test.y), 'float32')).dataSync()[0]);
+}
+
+async function attack(raw: Record<string, unknown>, epsilon: number, on: AttackSurface = surface, x: Tensor4D = test.x, seed = 1): Promise<Tensor4D> {
+  return createPgdAttack(tf, parsePgdOptions(raw)).run({ surface: on, x, y: test.y, epsilon, rng: createRandom(seed) });
+}
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  const rng = createRandom(3);
+  const train = brightDarkImages(tf, { count: 64, rng: rng.fork('train data') });
+  test = brightDarkImages(tf, { count: 32, rng: rng.fork('test data') });
+  model = createTinyModel({ inputShape: [4, 4, 1], classes: 2, rng: rng.fork('model') });
+  const trainer = createTrainer({
+    tf,
+    dataset: createInMemoryDataset(tf, { ...train, classes: 2 }),
+    progress: { train() {} },
+    signal: new AbortController().signal,
+    logger: { debug() {}, info() {}, warn() {} },
+  });
+  await trainer.train({ model, epochs: 4, batchSize: 8, learningRate: 0.1, rng: rng.fork('train'), phase: 'base' });
+  tf.dispose([train.x, train.y]);
+  surface = logitsSurface(model);
+});
+
+afterAll(() => {
+  model.dispose();
+  tf.dispose([test.x, test.y]);
+});
+
+describe('pgd attack on an undefended model', () => {
+  it('drives accuracy to near 0 at a large eps', async () => {
+    expect(accuracyOn(test.x)).toBeGreaterThan(0.9);
+    // At eps 0.4 every dark image (0.1..0.4) can be made brighter than every clean bright one is dark (0.6..0.9).
+    const adversarial = await attack({ steps: 20 }, 0.4);
+    expect(accuracyOn(adversarial)).toBeLessThanOrEqual(0.05);
+    adversarial.dispose();
+  });
+
+  it('gives accuracy non-increasing in eps', async () => {
+    const accuracies: number[] = [];
+    for (const epsilon of [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4]) {
+      const adversarial = await attack({ steps: 20 }, epsilon);
+      accuracies.push(accuracyOn(adversarial));
+      adversarial.dispose();
+    }
+    for (let index = 1; index < accuracies.length; index += 1) expect(accuracies[index]).toBeLessThanOrEqual(accuracies[index - 1]);
+    // Not degenerate: no image can cross the middle at eps 0.05, every one can at 0.4.
+    expect(accuracies[2]).toBeGreaterThan(0.9);
+    expect(accuracies[7]).toBeLessThanOrEqual(0.05);
+  });
+
+  it('projects exactly onto the eps-ball and [0, 1]', async () => {
+    for (const epsilon of [0.05, 0.3]) {
+      // A step far larger than eps and a random start: every iterate needs projecting.
+      const adversarial = await attack({ steps: 5, stepSize: 0.7, randomStart: true }, epsilon);
+      const [distance, low, high] = tf.tidy(() => {
+        const difference = tf.abs(tf.sub(adversarial, test.x));
+        return [tf.max(difference), tf.min(adversarial), tf.max(adversarial)].map((tensor) => tensor.dataSync()[0]);
+      });
+      expect(distance).toBeLessThanOrEqual(epsilon + 1e-6);
+      expect(distance).toBeGreaterThan(epsilon - 1e-6);
+      expect(low).toBeGreaterThanOrEqual(0);
+      expect(high).toBeLessThanOrEqual(1);
+      adversarial.dispose();
+    }
+    // At eps 0.3 dark pixels (0.1..0.4) must have been clipped at 0 somewhere.
+    const clipped = await attack({ steps: 5, stepSize: 0.7, randomStart: false }, 0.3);
+    expect(tf.tidy(() => tf.min(clipped).dataSync()[0])).toBe(0);
+    clipped.dispose();
+  });
+
+  it('returns a copy of x at eps 0', async () => {
+    const same = await attack({}, 0);
+    expect(same).not.toBe(test.x);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(same, test.x))).dataSync()[0])).toBe(0);
+    same.dispose();
+  });
+
+  it('keeps the best iterate per example over restarts', async () => {
+    // Same seed: restart 1 of both runs is identical, so more restarts can only raise each example's loss.
+    const lossOf = (x: Tensor4D) => tf.tidy(() => Array.from(perExampleLoss(tf, surface.forward(x, createRandom(0)), test.y, 'logits').dataSync()));
+    const one = await attack({ steps: 2, restarts: 1, randomStart: true }, 0.12);
+    const five = await attack({ steps: 2, restarts: 5, randomStart: true }, 0.12);
+    const single = lossOf(one);
+    const multiple = lossOf(five);
+    single.forEach((loss, index) => expect(multiple[index]).toBeGreaterThanOrEqual(loss - 1e-5));
+    expect(multiple.reduce((a, b) => a + b)).toBeGreaterThan(single.reduce((a, b) => a + b) + 1e-3);
+    tf.dispose([one, five]);
+  });
+
+  it('reports progress every few steps, leaks no tensors, and stops when aborted', async () => {
+    const before = tf.memory().numTensors;
+    const events: { step: number; successRate: number; loss: number }[] = [];
+    const instance = createPgdAttack(tf, parsePgdOptions({ steps: 20, progressEvery: 5 }));
+    const adversarial = await instance.run({ surface, x: test.x, y: test.y, epsilon: 0.03, rng: createRandom(1), onStep: (event) => events.push(event) });
+    expect(events.map((event) => event.step)).toEqual([5, 10, 15, 20]);
+    expect(events.every((event) => event.successRate === 0 && Number.isFinite(event.loss))).toBe(true);
+    // The losses at later steps are no lower than at the first report (PGD ascends the loss).
+    expect(events[3].loss).toBeGreaterThanOrEqual(events[0].loss - 1e-6);
+    adversarial.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    const controller = new AbortController();
+    const aborted = await instance
+      .run({ surface, x: test.x, y: test.y, epsilon: 0.03, rng: createRandom(1), signal: controller.signal, onStep: () => controller.abort() })
+      .catch((error: unknown) => error);
+    expect(isAdvbenchError(aborted) && aborted.code).toBe('ADVBENCH_ERR_ABORTED');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('pgd iterate selection and EOT on hand-made surfaces', () => {
+  const grey = () => tf.fill([2, 4, 4, 1], 0.5) as Tensor4D;
+  const labels = () => tf.tensor1d([0, 0], 'int32');
+
+  async function run(on: AttackSurface, raw: Record<string, unknown>, epsilon: number): Promise<number[]> {
+    const x = grey();
+    const y = labels();
+    const adversarial = await createPgdAttack(tf, parsePgdOptions(raw)).run({ surface: on, x, y, epsilon, rng: createRandom(5) });
+    const values = Array.from(adversarial.dataSync());
+    tf.dispose([x, y, adversarial]);
+    return values;
+  }
+
+  it('returns the most damaging iterate, not the last', async () => {
+    // Loss peaks where the mean pixel is 0.55; steps of 0.2 from 0.5 oscillate 0.5 -> 0.7 -> 0.5 -> 0.7.
+    const peaked: AttackSurface = {
+      name: 'peaked',
+      description: 'a loss with one peak',
+      output: 'logits',
+      randomized: false,
+      forward: (x) =>
+        tf.tidy(() => {
+          const mean = tf.mean(x, [1, 2, 3]);
+          const logit = tf.sub(tf.mul(tf.square(tf.sub(mean, 0.55)), -20), 3);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        }),
+    };
+    const values = await run(peaked, { steps: 3, stepSize: 0.2, randomStart: false }, 0.5);
+    values.forEach((value) => expect(value).toBeCloseTo(0.5, 5));
+  });
+
+  it('averages gradients over eotSamples draws of a randomized surface', async () => {
+    // Draws cycle +1, +1, -1: the expected gradient points up, a single draw points down every third step.
+    let draws = 0;
+    const cycling: AttackSurface = {
+      name: 'cycling',
+      description: 'sign flips every third draw',
+      output: 'logits',
+      randomized: true,
+      forward: (x: Tensor4D, _rng: RandomSource) => {
+        const sign = draws % 3 === 2 ? -1 : 1;
+        draws += 1;
+        return tf.tidy(() => {
+          const logit = tf.sub(tf.mul(tf.sum(tf.sub(x, 0.5), [1, 2, 3]), 0.5 * sign), 4);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        });
+      },
+    };
+    const averaged = await run(cycling, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 3 }, 0.25);
+    expect(draws).toBe(6 * 3 + 3);
+    averaged.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    draws = 0;
+    const single = await run(cycling, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 1 }, 0.25);
+    expect(draws).toBe(7);
+    expect(Math.max(...single)).toBeLessThan(0.75 - 0.01);
+    // A deterministic surface ignores eotSamples.
+    draws = 0;
+    await run({ ...cycling, randomized: false }, { steps: 6, stepSize: 0.05, eotSamples: 3 }, 0.25);
+    expect(draws).toBe(7);
+  });
+});

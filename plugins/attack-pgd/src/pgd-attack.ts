@@ -1,0 +1,164 @@
+import { AdvbenchError, inputError } from '@advbench/core/plugin-api';
+import type { AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { perExampleLoss } from './per-example-loss.js';
+import { resolveStepSize, type PgdOptions } from './pgd-options.js';
+
+/** Code of the error thrown when the attack stops because its signal was aborted. */
+export const ATTACK_ABORTED = 'ADVBENCH_ERR_ABORTED';
+
+/** The surface's verdict on one iterate, averaged over the EOT draws. */
+interface Evaluation {
+  /** Mean gradient of the summed per-example loss w.r.t. the iterate (absent for a forward-only evaluation). */
+  gradient?: Tensor4D;
+  /** Mean per-example loss [batch]. */
+  loss: Tensor1D;
+  /** Per-example float32 0/1 [batch]: 1 when the mean probabilities' top class is not the label. */
+  fooled: Tensor1D;
+}
+
+/** The best iterate per example so far: the first misclassified one, else the one with the highest loss. */
+interface Best {
+  x: Tensor4D;
+  loss: Tensor1D;
+  fooled: Tensor1D;
+}
+
+/**
+ * Linf projected gradient descent (Madry et al. 2018) on a defense's attack surface.
+ *
+ * Paper: "Towards Deep Learning Models Resistant to Adversarial Attacks", arXiv 1706.06083.
+ * Distance: Linf, on the [0, 1] pixel scale. Loss: cross-entropy on logits (NLL on log-probabilities).
+ * Each step moves by `stepSize * sign(gradient)` and projects to the eps-ball around `x` and to [0, 1]. Per example
+ * the most damaging iterate over all steps and restarts is returned (the first the surface misclassifies, else the
+ * one with the highest loss), not the last. On a randomized surface the gradient, loss and probabilities are
+ * averaged over `eotSamples` draws (EOT, Athalye et al. 2018). Gradients are taken w.r.t. the input only.
+ * Shapes: x [batch, h, w, c] in [0, 1], y int32 [batch]; returns a new [batch, h, w, c] tensor the caller owns.
+ */
+export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInstance {
+  return {
+    run: (input) => runPgd(tf, options, input),
+    describe: () => ({
+      norm: 'linf',
+      loss: 'cross-entropy',
+      steps: options.steps,
+      stepSize: options.stepSize ?? `${options.stepSizeFactor} * epsilon / ${options.steps}`,
+      stepSizeFactor: options.stepSize === undefined ? options.stepSizeFactor : undefined,
+      randomStart: options.randomStart,
+      restarts: options.restarts,
+      eotSamples: options.eotSamples,
+      eotAppliesTo: 'randomized surfaces only',
+      kept: 'per-example most damaging iterate over steps and restarts',
+    }),
+  };
+}
+
+function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean): Evaluation {
+  return tf.tidy(() => {
+    let gradientSum: Tensor | undefined;
+    let lossSum: Tensor | undefined;
+    let probabilitySum: Tensor | undefined;
+    for (let draw = 0; draw < draws; draw += 1) {
+      let output: Tensor2D;
+      let loss: Tensor1D;
+      if (withGradient) {
+        let kept: Tensor2D | undefined;
+        const { value, grad } = tf.valueAndGrad((input: Tensor4D) => {
+          const forward = surface.forward(input, rng);
+          kept = tf.keep(forward);
+          return perExampleLoss(tf, forward, y, surface.output);
+        })(x);
+        output = kept as Tensor2D;
+        loss = value;
+        gradientSum = gradientSum === undefined ? grad : tf.add(gradientSum, grad);
+      } else {
+        output = surface.forward(x, rng);
+        loss = perExampleLoss(tf, output, y, surface.output);
+      }
+      const probabilities = tf.softmax(output);
+      output.dispose();
+      lossSum = lossSum === undefined ? loss : tf.add(lossSum, loss);
+      probabilitySum = probabilitySum === undefined ? probabilities : tf.add(probabilitySum, probabilities);
+    }
+    // Float 0/1 rather than bool: the wasm backend's Select kernel mishandles bool values (heap corruption).
+    const fooled = tf.cast(tf.notEqual(tf.argMax(probabilitySum as Tensor, 1), tf.cast(y, 'int32')), 'float32') as Tensor1D;
+    const loss = tf.div(lossSum as Tensor, draws) as Tensor1D;
+    return withGradient ? { gradient: tf.div(gradientSum as Tensor, draws) as Tensor4D, loss, fooled } : { loss, fooled };
+  });
+}
+
+/** Replaces, per example, the best iterate by `candidate` where it is more damaging. Disposes the old tensors. */
+function consider(tf: TensorFlow, best: Best, candidate: Tensor4D, evaluation: Evaluation): void {
+  const next = tf.tidy(() => {
+    // Once an example is misclassified its iterate is frozen; before that, a misclassified or higher-loss one wins.
+    const improve = tf.logicalAnd(tf.equal(best.fooled, 0), tf.logicalOr(tf.greater(evaluation.fooled, 0), tf.greater(evaluation.loss, best.loss)));
+    return {
+      x: tf.where(tf.reshape(improve, [-1, 1, 1, 1]), candidate, best.x) as Tensor4D,
+      loss: tf.where(improve, evaluation.loss, best.loss) as Tensor1D,
+      fooled: tf.where(improve, evaluation.fooled, best.fooled) as Tensor1D,
+    };
+  });
+  tf.dispose([best.x, best.loss, best.fooled]);
+  Object.assign(best, next);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, restart: number, step: number): void {
+  if (signal?.aborted) {
+    throw new AdvbenchError(ATTACK_ABORTED, `pgd attack aborted at restart ${restart}, step ${step}`, { cause: signal.reason, details: { restart, step } });
+  }
+}
+
+async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): Promise<Tensor4D> {
+  const { surface, x, y, epsilon, rng, signal, onStep } = input;
+  if (!(epsilon >= 0 && Number.isFinite(epsilon))) {
+    throw inputError('ADVBENCH_ERR_ATTACK_EPSILON', `pgd: epsilon must be a finite number >= 0, got ${epsilon}`, { details: { epsilon } });
+  }
+  if (epsilon === 0) return x.clone();
+  const stepSize = resolveStepSize(options, epsilon);
+  const draws = surface.randomized ? options.eotSamples : 1;
+  const batch = x.shape[0];
+  const [lower, upper] = tf.tidy(() => [tf.maximum(tf.sub(x, epsilon), 0), tf.minimum(tf.add(x, epsilon), 1)]);
+  const project = (candidate: Tensor) => tf.minimum(tf.maximum(candidate, lower), upper) as Tensor4D;
+  const best: Best = { x: x.clone(), loss: tf.fill([batch], Number.NEGATIVE_INFINITY) as Tensor1D, fooled: tf.zeros([batch], 'float32') as Tensor1D };
+  const successRate = () => tf.tidy(() => tf.mean(best.fooled).dataSync()[0]);
+  try {
+    for (let restart = 1; restart <= options.restarts; restart += 1) {
+      const restartRng = rng.fork(`restart ${restart}`);
+      let current: Tensor4D = options.randomStart
+        ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed()))))
+        : x.clone();
+      try {
+        for (let step = 0; step <= options.steps; step += 1) {
+          throwIfAborted(signal, restart, step);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, draws, step < options.steps);
+          consider(tf, best, current, evaluation);
+          const rate = successRate();
+          const finished = step === options.steps || rate === 1;
+          if (onStep && step > 0 && (step % options.progressEvery === 0 || finished)) {
+            const loss = tf.tidy(() => tf.mean(evaluation.loss).dataSync()[0]);
+            onStep({ step, steps: options.steps, restart, restarts: options.restarts, successRate: rate, loss });
+          }
+          if (!finished) {
+            const gradient = evaluation.gradient as Tensor4D;
+            const next = tf.tidy(() => project(tf.add(current, tf.mul(tf.sign(gradient), stepSize))));
+            current.dispose();
+            current = next;
+          }
+          tf.dispose([evaluation.gradient, evaluation.loss, evaluation.fooled].filter((tensor) => tensor !== undefined));
+          if (finished) break;
+          // Let the event loop breathe between steps (progress output, Ctrl-C).
+          if (step % options.progressEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        current.dispose();
+      }
+      if (successRate() === 1) break;
+    }
+    return best.x;
+  } catch (error) {
+    best.x.dispose();
+    throw error;
+  } finally {
+    tf.dispose([best.loss, best.fooled, lower, upper]);
+  }
+}

@@ -1,0 +1,51 @@
+import { OptionsReader, inputError } from '@advbench/core/plugin-api';
+
+/** Resolved options of the PGD attack. */
+export interface PgdOptions {
+  /** Gradient steps per restart (default 10). */
+  steps: number;
+  /** Absolute step size on the [0, 1] scale; when absent the step is `stepSizeFactor * epsilon / steps`. */
+  stepSize?: number;
+  /** Step size as a multiple of `epsilon / steps` (default 2.5, the convention of Madry et al.). */
+  stepSizeFactor: number;
+  /** Start from a uniform random point of the eps-ball instead of the clean image (default true). */
+  randomStart: boolean;
+  /** Independent runs; per example the most damaging iterate of all of them is kept (default 1). */
+  restarts: number;
+  /** EOT: gradients averaged over this many draws of a randomized surface (default 1; ignored on deterministic ones). */
+  eotSamples: number;
+  /** Report progress every this many steps (default 10). */
+  progressEvery: number;
+}
+
+/** Named option sets: `{ "preset": "paper" }`. */
+export const PGD_PRESETS: Readonly<Record<string, Record<string, unknown>>> = Object.freeze({
+  /** PGD-500 with step 2.5 * eps / steps and a random start, as the INN paper's strongest evaluation. */
+  paper: { steps: 500, stepSizeFactor: 2.5, randomStart: true, restarts: 1 },
+  /** FGSM (Goodfellow et al.): one step of size eps from the clean image. */
+  fgsm: { steps: 1, stepSizeFactor: 1, randomStart: false, restarts: 1 },
+});
+
+/** Validates raw PGD options (after preset expansion) and fills defaults; errors name the key. */
+export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions {
+  const read = new OptionsReader(raw, where);
+  const steps = read.number('steps', { default: 10, min: 1, integer: true });
+  const stepSize = read.has('stepSize') ? read.number('stepSize', { min: 0 }) : (read.raw('stepSize'), undefined);
+  const stepSizeFactor = read.number('stepSizeFactor', { default: 2.5, min: 0 });
+  const randomStart = read.boolean('randomStart', true);
+  const restarts = read.number('restarts', { default: 1, min: 1, integer: true });
+  const eotSamples = read.number('eotSamples', { default: 1, min: 1, integer: true });
+  const progressEvery = read.number('progressEvery', { default: 10, min: 1, integer: true });
+  read.done();
+  if (stepSize === 0 || (stepSize === undefined && stepSizeFactor === 0)) {
+    throw inputError('ADVBENCH_ERR_OPTIONS_RANGE', `${where}: the step size is 0, so the attack would never move; set stepSize or stepSizeFactor above 0`, {
+      details: { path: `${where}.${stepSize === undefined ? 'stepSizeFactor' : 'stepSize'}` },
+    });
+  }
+  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, progressEvery };
+}
+
+/** The absolute step size the attack takes at `epsilon`. */
+export function resolveStepSize(options: PgdOptions, epsilon: number): number {
+  return options.stepSize ?? (options.stepSizeFactor * epsilon) / options.steps;
+}
