@@ -11,7 +11,7 @@ export interface ImageGeometry {
 
 /**
  * Decodes an image file (JPEG, PNG, WebP... anything sharp reads) to `crop * crop * 3` RGB bytes, HWC:
- * the shorter side is resized to `resize` (bilinear-like, sharp's default Lanczos), then centre-cropped.
+ * the shorter side is resized to `resize` (bilinear with antialiasing, like torchvision's default), then centre-cropped.
  * Greyscale images are expanded to RGB; alpha is dropped. A file that fails to decode is an exit-2 error naming it.
  */
 export async function decodeImage(path: string, geometry: ImageGeometry): Promise<Uint8Array> {
@@ -29,7 +29,7 @@ export async function decodeImage(path: string, geometry: ImageGeometry): Promis
     const { data, info } = await image
       .removeAlpha()
       .toColourspace('srgb')
-      .resize(resizedWidth, resizedHeight, { fit: 'fill' })
+      .resize(resizedWidth, resizedHeight, { fit: 'fill', kernel: 'linear' })
       .extract({ left, top, width: geometry.crop, height: geometry.crop })
       .raw()
       .toBuffer({ resolveWithObject: true });
