@@ -36,31 +36,21 @@ export interface RunServices {
 
 /** Loads the real services (heavy modules, imported on demand). */
 export async function loadRunServices(): Promise<RunServices> {
-  const [compute, data, models, training, none] = await Promise.all([
+  const [compute, data, models, training] = await Promise.all([
     import('../compute/select-backend.js'),
     import('../data/index.js'),
-    importModels(),
+    import('../models/index.js'),
     import('../training/trainer.js'),
-    importDefenseNone(),
   ]);
   return {
     selectBackend: (choice, options) => compute.selectBackend(choice, options),
     openDataset: (spec, options) => data.openDataset(spec, options),
     createDatasetAccess: (tf, dataset) => data.createDatasetAccess(tf, dataset),
-    createModelAccess: ({ tf, spec, info }) => models.createModelAccess({ tf, architecture: spec.model.name, inputShape: info.inputShape }),
+    createModelAccess: ({ spec, info }) => models.createModelAccess({ architecture: spec.model.name, inputShape: info.inputShape }),
     createTrainer: (dependencies) => training.createTrainer(dependencies),
-    trainBaseModel: (context, options) => none.trainBaseModel(context, options),
+    // Imported only when a defense asks for the base model.
+    trainBaseModel: async (context, options) => (await importDefenseNone()).trainBaseModel(context, options),
   };
-}
-
-interface ModelsModule {
-  createModelAccess(input: { tf: TensorFlow; architecture: string; inputShape: DatasetInfo['inputShape'] }): ModelAccess;
-}
-
-/** The models module (imported by a computed name until its `createModelAccess` lands in core/src/models). */
-async function importModels(): Promise<ModelsModule> {
-  const specifier = '../models/index.js';
-  return (await import(/* @vite-ignore */ specifier)) as ModelsModule;
 }
 
 interface DefenseNoneModule {
