@@ -22,7 +22,7 @@ export async function describeDataset(spec: DatasetSpec, options: { seed: number
 
 /** The description as a two-column table for a terminal. */
 export function formatDatasetDescription(description: DatasetDescription): string {
-  const table = new Table({ wordWrap: true, colWidths: [16, 72] });
+  const table = new Table({ wordWrap: true, colWidths: [16, 72], style: { head: [], border: [] } });
   table.push(
     ['name', description.name],
     ['train images', String(description.trainCount)],
