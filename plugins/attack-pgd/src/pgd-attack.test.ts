@@ -164,6 +164,28 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
     values.forEach((value) => expect(value).toBeCloseTo(0.5, 5));
   });
 
+  it('returns the final iterate with keep "last", after exactly steps gradient passes', async () => {
+    let calls = 0;
+    const peaked: AttackSurface = {
+      name: 'peaked',
+      description: 'a loss with one peak',
+      output: 'logits',
+      randomized: false,
+      forward: (x) => {
+        calls += 1;
+        return tf.tidy(() => {
+          const logit = tf.sub(tf.mul(tf.square(tf.sub(tf.mean(x, [1, 2, 3]), 0.55)), -20), 3);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        });
+      },
+    };
+    const before = tf.memory().numTensors;
+    const values = await run(peaked, { steps: 3, stepSize: 0.2, randomStart: false, keep: 'last' }, 0.5);
+    values.forEach((value) => expect(value).toBeCloseTo(0.7, 5));
+    expect(calls).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('averages gradients over eotSamples draws of a randomized surface', async () => {
     // Draws cycle +1, +1, -1: the expected gradient points up, a single draw points down every third step.
     let draws = 0;

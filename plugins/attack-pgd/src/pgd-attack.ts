@@ -33,6 +33,7 @@ interface Best {
  * the most damaging iterate over all steps and restarts is returned (the first the surface misclassifies, else the
  * one with the highest loss), not the last. On a randomized surface the gradient, loss and probabilities are
  * averaged over `eotSamples` draws (EOT, Athalye et al. 2018). Gradients are taken w.r.t. the input only.
+ * With `keep: 'last'` (adversarial training) it is plain PGD: the final iterate, exactly `steps` gradient passes.
  * Shapes: x [batch, h, w, c] in [0, 1], y int32 [batch]; returns a new [batch, h, w, c] tensor the caller owns.
  */
 export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInstance {
@@ -48,7 +49,8 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
       restarts: options.restarts,
       eotSamples: options.eotSamples,
       eotAppliesTo: 'randomized surfaces only',
-      kept: 'per-example most damaging iterate over steps and restarts',
+      keep: options.keep,
+      kept: options.keep === 'best' ? 'per-example most damaging iterate over steps and restarts' : 'the final iterate (no extra evaluation pass)',
     }),
   };
 }
@@ -119,14 +121,21 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
   const batch = x.shape[0];
   const [lower, upper] = tf.tidy(() => [tf.maximum(tf.sub(x, epsilon), 0), tf.minimum(tf.add(x, epsilon), 1)]);
   const project = (candidate: Tensor) => tf.minimum(tf.maximum(candidate, lower), upper) as Tensor4D;
+  const start = (restartRng: RandomSource): Tensor4D =>
+    options.randomStart ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed())))) : x.clone();
+  if (options.keep === 'last') {
+    try {
+      return await lastIterate(tf, options, input, { stepSize, draws, project, start });
+    } finally {
+      tf.dispose([lower, upper]);
+    }
+  }
   const best: Best = { x: x.clone(), loss: tf.fill([batch], Number.NEGATIVE_INFINITY) as Tensor1D, fooled: tf.zeros([batch], 'float32') as Tensor1D };
   const successRate = () => tf.tidy(() => tf.mean(best.fooled).dataSync()[0]);
   try {
     for (let restart = 1; restart <= options.restarts; restart += 1) {
       const restartRng = rng.fork(`restart ${restart}`);
-      let current: Tensor4D = options.randomStart
-        ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed()))))
-        : x.clone();
+      let current = start(restartRng);
       try {
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
@@ -160,5 +169,36 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
     throw error;
   } finally {
     tf.dispose([best.loss, best.fooled, lower, upper]);
+  }
+}
+
+/** Plain PGD as used for adversarial training: one restart, the final iterate, exactly `steps` gradient passes. */
+async function lastIterate(
+  tf: TensorFlow,
+  options: PgdOptions,
+  input: AttackInput,
+  parts: { stepSize: number; draws: number; project: (candidate: Tensor) => Tensor4D; start: (rng: RandomSource) => Tensor4D },
+): Promise<Tensor4D> {
+  const { surface, y, rng, signal, onStep } = input;
+  const restartRng = rng.fork('restart 1');
+  let current = parts.start(restartRng);
+  try {
+    for (let step = 1; step <= options.steps; step += 1) {
+      throwIfAborted(signal, 1, step);
+      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true);
+      const next = tf.tidy(() => parts.project(tf.add(current, tf.mul(tf.sign(evaluation.gradient as Tensor4D), parts.stepSize))));
+      current.dispose();
+      current = next;
+      if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
+        // Loss and success rate of the iterate this step started from (the final one is never evaluated).
+        const [loss, successRate] = tf.tidy(() => [tf.mean(evaluation.loss), tf.mean(evaluation.fooled)].map((tensor) => tensor.dataSync()[0]));
+        onStep({ step, steps: options.steps, restart: 1, restarts: 1, successRate, loss });
+      }
+      tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
+    }
+    return current;
+  } catch (error) {
+    current.dispose();
+    throw error;
   }
 }

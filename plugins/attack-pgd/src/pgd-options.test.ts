@@ -5,7 +5,7 @@ import { PGD_PRESETS, parsePgdOptions, resolveStepSize } from './pgd-options.js'
 
 describe('pgd options', () => {
   it('fills the documented defaults', () => {
-    expect(parsePgdOptions(undefined)).toEqual({ steps: 10, stepSizeFactor: 2.5, randomStart: true, restarts: 1, eotSamples: 1, progressEvery: 10 });
+    expect(parsePgdOptions(undefined)).toEqual({ steps: 10, stepSizeFactor: 2.5, randomStart: true, restarts: 1, eotSamples: 1, progressEvery: 10, keep: 'best' });
   });
 
   it('resolves the step size: 2.5 * eps / steps by default, or the absolute stepSize', () => {
@@ -26,6 +26,7 @@ describe('pgd options', () => {
     expect(() => parsePgdOptions({ steps: 0 })).toThrow(/pgd options\.steps must be >= 1/);
     expect(() => parsePgdOptions({ restarts: 1.5 })).toThrow(/restarts must be an integer/);
     expect(() => parsePgdOptions({ stepSize: 0 })).toThrow(/step size is 0/);
+    expect(() => parsePgdOptions({ keep: 'last', restarts: 2 })).toThrow(/restarts must be 1 with keep "last"/);
     expect(() => parsePgdOptions({ stepsize: 3 })).toThrow(/stepsize is not a known option/);
     expect(() => parsePgdOptions({ randomStart: 'yes' })).toThrow(expect.objectContaining({ exitCode: 2, code: 'ADVBENCH_ERR_OPTIONS_TYPE' }));
   });

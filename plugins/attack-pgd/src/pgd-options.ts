@@ -16,6 +16,11 @@ export interface PgdOptions {
   eotSamples: number;
   /** Report progress every this many steps (default 10). */
   progressEvery: number;
+  /**
+   * `best` (default): per example the most damaging iterate over steps and restarts (one extra forward pass per
+   * restart). `last`: the final iterate, exactly `steps` gradient passes, one restart (what adversarial training uses).
+   */
+  keep: 'best' | 'last';
 }
 
 /** Named option sets: `{ "preset": "paper" }`. */
@@ -36,13 +41,17 @@ export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions
   const restarts = read.number('restarts', { default: 1, min: 1, integer: true });
   const eotSamples = read.number('eotSamples', { default: 1, min: 1, integer: true });
   const progressEvery = read.number('progressEvery', { default: 10, min: 1, integer: true });
+  const keep = read.oneOf('keep', ['best', 'last'] as const, 'best');
   read.done();
+  if (keep === 'last' && restarts > 1) {
+    throw inputError('ADVBENCH_ERR_OPTIONS_VALUE', `${where}.restarts must be 1 with keep "last" (only "best" chooses among restarts), got ${restarts}`, { details: { path: `${where}.restarts` } });
+  }
   if (stepSize === 0 || (stepSize === undefined && stepSizeFactor === 0)) {
     throw inputError('ADVBENCH_ERR_OPTIONS_RANGE', `${where}: the step size is 0, so the attack would never move; set stepSize or stepSizeFactor above 0`, {
       details: { path: `${where}.${stepSize === undefined ? 'stepSizeFactor' : 'stepSize'}` },
     });
   }
-  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, progressEvery };
+  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, progressEvery, keep };
 }
 
 /** The absolute step size the attack takes at `epsilon`. */
