@@ -50,15 +50,15 @@ function differingOptions(entries: Array<{ options: Record<string, unknown> }>):
   return (options) => keys.map((key) => `${key}=${JSON.stringify(options[key])}`).join(', ');
 }
 
-/** Renders every chart of the report for `results` (summarised in `summary`). */
-export function renderReportCharts(results: RunResults, summary: RunSummary): ReportCharts {
+/** The accuracy-vs-eps chart with one series per defense x attack x surface (the live viewer draws this one). */
+export function renderAccuracyChart(results: RunResults, summary: RunSummary): string {
   const literature = literatureFor(results.dataset);
   const references = referenceMarkers(literature);
   const xTicks = gridTicks(summary, literature);
   const colorOf = new Map(results.defenses.map((defense, index) => [defense.name, seriesColor(index)]));
   const curves: AccuracyCurve[] = summary.defenses.flatMap((entry) => entry.curves);
   const attackCount = new Set(curves.map((curve) => curve.attack)).size;
-  const accuracy = renderLineChart({
+  return renderLineChart({
     id: 'chart-accuracy',
     title: 'Accuracy vs ε, per defense and attacked surface',
     xLabel: X_LABEL,
@@ -73,6 +73,15 @@ export function renderReportCharts(results: RunResults, summary: RunSummary): Re
       points: linePoints(curve.points),
     })),
   });
+}
+
+/** Renders every chart of the report for `results` (summarised in `summary`). */
+export function renderReportCharts(results: RunResults, summary: RunSummary): ReportCharts {
+  const literature = literatureFor(results.dataset);
+  const references = referenceMarkers(literature);
+  const xTicks = gridTicks(summary, literature);
+  const colorOf = new Map(results.defenses.map((defense, index) => [defense.name, seriesColor(index)]));
+  const accuracy = renderAccuracyChart(results, summary);
   const worstCase = renderLineChart({
     id: 'chart-worst-case',
     title: 'Worst case over attacks and surfaces vs ε',
