@@ -7,8 +7,8 @@ import { join } from 'node:path';
  *
  * - `test-trained` (defense): trains the run's configured model with the real trainer, through the real model
  *   cache, and judges with softmax of its logits. Options: `epochs` (default 1), `failPrepare` (default false).
- * - `test-fgsm` (attack): one signed-gradient step of size `epsilon * overshoot` on the surface (overshoot > 1
- *   returns points outside the ball, which the harness must project back), then waits `delayMs`.
+ * - `test-fgsm` (attack): one signed-gradient step of size `epsilon * overshoot` on the surface, clipped to [0, 1]
+ *   (overshoot > 1 returns points outside the ball, which the harness must project back), then waits `delayMs`.
  */
 const DEFENSE_SOURCE = `
 const plugin = {
@@ -64,7 +64,8 @@ const plugin = {
           const logits = surface.forward(input, rng);
           return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(y, 'int32'), logits.shape[1]), logits);
         };
-        const result = tf.tidy(() => tf.add(x, tf.mul(tf.sign(tf.grad(lossOf)(x)), epsilon * options.overshoot)));
+        // Stays in [0, 1] always; leaves the epsilon-ball only when overshoot > 1.
+        const result = tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sign(tf.grad(lossOf)(x)), epsilon * options.overshoot)), 0, 1));
         onStep?.({ step: 1, steps: 1, restart: 1, restarts: 1, successRate: 0, loss: 0 });
         if (options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         return result;

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testSweepConfig, writeTestPlugins } from '../core/src/run/testing/sweep-fixture.js';
+import { openStore } from '../core/src/store/result-store.js';
+
+const repository = fileURLToPath(new URL('..', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'advbench-resume-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const plugins = writeTestPlugins(join(root, 'plugins'));
+
+/** Starts `advbench run` in a real child process (TypeScript sources through tsx, no build needed). */
+function startCli(args: string[]): { child: ChildProcess; lines: string[]; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repository, 'core/src/cli/main.ts'), 'run', ...args], { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let pending = '';
+  const collect = (chunk: Buffer) => {
+    pending += chunk.toString();
+    const parts = pending.split('\n');
+    pending = parts.pop()!;
+    lines.push(...parts);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, lines, exit };
+}
+
+async function waitFor(lines: string[], predicate: (lines: string[]) => boolean, exit: Promise<number | null>, what: string): Promise<void> {
+  let exited = false;
+  void exit.then(() => (exited = true));
+  const deadline = Date.now() + 180_000;
+  while (!predicate(lines)) {
+    if (exited) throw new Error(`the run exited before ${what}:\n${lines.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${lines.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const finishedCells = (lines: string[]) => lines.filter((line) => /^cell \S+: \d/.test(line)).length;
+
+describe('resume after SIGKILL (slow: real child processes)', () => {
+  it('loses no cell and computes none twice when the run is killed mid-sweep, then mid-training', async () => {
+    const config = testSweepConfig(plugins, { cacheDirectory: join(root, 'cache'), attackOptions: { delayMs: 250 }, epsilons: [0, 0.02, 0.05, 0.1, 0.2] });
+    const configPath = join(root, 'config.json');
+    writeFileSync(configPath, JSON.stringify(config));
+    const out = join(root, 'out');
+
+    // 1. Killed during training, before any cell: nothing is stored as done and no half cache entry is used.
+    const first = startCli(['--config', configPath, '--out', out]);
+    await waitFor(first.lines, (lines) => lines.some((line) => line.includes('[trained] preparing')), first.exit, 'training to start');
+    first.child.kill('SIGKILL');
+    expect(await first.exit).toBeNull();
+
+    // 2. Killed mid-sweep, after two cells finished.
+    const second = startCli(['--config', configPath, '--out', out]);
+    await waitFor(second.lines, (lines) => finishedCells(lines) >= 2, second.exit, 'two cells to finish');
+    second.child.kill('SIGKILL');
+    expect(await second.exit).toBeNull();
+    const killed = openStore(out);
+    const doneAtKill = killed.finishedCells();
+    const resultsAtKill = killed.results();
+    killed.close();
+    expect(doneAtKill.size).toBeGreaterThanOrEqual(2);
+    expect(doneAtKill.size).toBeLessThan(5);
+    expect(resultsAtKill.cells).toHaveLength(5);
+
+    // 3. Resumed with --resume: finishes the rest, skips finished cells and the trained model.
+    const third = startCli(['--resume', out]);
+    expect(await third.exit, third.lines.join('\n')).toBe(0);
+    expect(third.lines.some((line) => line.includes('resumed') && line.includes(`(${doneAtKill.size} already done)`))).toBe(true);
+    expect(third.lines.some((line) => line.includes('(from the model cache)'))).toBe(true);
+    expect(finishedCells(third.lines)).toBe(5 - doneAtKill.size);
+
+    const store = openStore(out);
+    const results = store.results();
+    const counts = store.completionCounts();
+    store.close();
+    expect(results.status).toBe('completed');
+    expect(results.cells.map((cell) => cell.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(results.cells.every((cell) => cell.outcomes?.length === 24)).toBe(true);
+    // Exactly one completion per cell across the three processes: none lost, none computed twice.
+    expect(results.cells.map((cell) => counts.get(cell.id))).toEqual([1, 1, 1, 1, 1]);
+    for (const [id, before] of doneAtKill) {
+      expect(results.cells.find((cell) => cell.id === id)).toEqual(before);
+    }
+  }, 300_000);
+});
