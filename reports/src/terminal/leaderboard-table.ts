@@ -1,0 +1,32 @@
+import Table from 'cli-table3';
+import type { RunResults } from '@advbench/core';
+import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
+import { summarizeRun } from '../analysis/summarize-run.js';
+
+/**
+ * The end-of-run leaderboard as a plain-text table (cli-table3, no colours): defenses in rank order, clean
+ * accuracy, worst-case accuracy at each eps (a trailing * = incomplete), AUC and training cost.
+ */
+export function renderLeaderboardTable(results: RunResults): string {
+  const summary = summarizeRun(results);
+  const epsilons = summary.epsilons.filter((epsilon) => epsilon > 0);
+  const table = new Table({
+    head: ['#', 'defense', 'clean %', ...epsilons.map((epsilon) => `ε=${formatEpsilon(epsilon)}${epsilon === summary.headlineEpsilon ? ' ◆' : ''}`), 'AUC %', 'cost s', 'status'],
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const entry of summary.defenses) {
+    table.push([
+      String(entry.rank),
+      entry.defense.name,
+      entry.clean === undefined ? '—' : formatPercent(entry.clean.accuracy),
+      ...entry.worstCase.filter((point) => point.epsilon > 0).map((point) => (point.estimate === undefined ? '—' : formatPercent(point.estimate.accuracy) + (point.partial ? '*' : ''))),
+      entry.area === undefined ? '—' : formatPercent(entry.area),
+      entry.defense.cost === undefined ? '—' : `${entry.defense.cost.seconds.toFixed(1)}${entry.defense.cost.cached ? ' (cached)' : ''}`,
+      entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : 'incomplete',
+    ]);
+  }
+  const notes = [`◆ headline ε. ${summary.rankingRule}`];
+  if (summary.failedCells.length > 0) notes.push(`* incomplete: ${summary.failedCells.length} cell(s) failed (see report.html).`);
+  return `${table.toString()}\n${notes.join('\n')}\n`;
+}
