@@ -1,0 +1,82 @@
+/**
+ * Benchmark: INN (paper main setting) on the shipped Fashion-MNIST at the `quick` preset's scale, trained from an
+ * undefended base on this machine's backend. Prints one JSON line with timings and clean accuracies.
+ *
+ *   npx tsx plugins/defense-inn/bench/inn-fashion-mnist.ts [trainSamples=6000] [testSamples=500] [baseEpochs=3] [innEpochs=4]
+ *
+ * The model cache lives in a fresh temporary folder, so every invocation trains; a second `prepare` in the same
+ * process shows the cache hit.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-layers';
+import { applyPreset } from '../../../core/src/plugin-api/index.js';
+import type { LayersModel, Tensor2D, Tensor4D, TrainProgress } from '../../../core/src/plugin-api/index.js';
+import { FileModelCache } from '../../../core/src/cache/model-cache.js';
+import { selectBackend } from '../../../core/src/compute/select-backend.js';
+import { openDataset } from '../../../core/src/data/open-dataset.js';
+import { createDatasetAccess, tensorBatches } from '../../../core/src/data/dataset-access.js';
+import { createModelAccess } from '../../../core/src/models/model-access.js';
+import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createPluginContext } from '../../../core/src/run/plugin-context.js';
+import { createTrainer } from '../../../core/src/training/trainer.js';
+import innDefense from '../src/index.js';
+
+const [trainSamples = 6000, testSamples = 500, baseEpochs = 3, innEpochs = 4] = process.argv.slice(2).map(Number);
+const { tf, info: backend } = await selectBackend('auto');
+const dataset = await openDataset({ reference: 'fashion-mnist', trainSamples, testSamples }, { seed: 0 });
+const access = createDatasetAccess(tf, dataset);
+const models = createModelAccess({ architecture: 'bench-resnet', inputShape: dataset.info.inputShape });
+const rng = createRandom(0);
+const logger = { debug() {}, info() {}, warn() {} };
+let lastReport = 0;
+const progress = {
+  train(event: TrainProgress) {
+    const now = Date.now();
+    if (now - lastReport > 10_000 || event.step === event.steps) {
+      lastReport = now;
+      process.stderr.write(`${event.phase} epoch ${event.epoch}/${event.epochs} step ${event.step}/${event.steps} loss ${event.loss.toFixed(3)} ${event.examplesPerSecond.toFixed(0)} ex/s\n`);
+    }
+  },
+};
+
+async function cleanAccuracy(predict: (x: Tensor4D) => Tensor2D): Promise<number> {
+  let correct = 0;
+  for await (const batch of tensorBatches(tf, dataset.test, { batchSize: 100 })) {
+    const probabilities = predict(batch.x);
+    correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, 1), batch.y), 'int32')).dataSync()[0]);
+    tf.dispose([probabilities, batch.x, batch.y]);
+  }
+  return correct / dataset.test.count;
+}
+
+const baseModel: LayersModel = models.create({ classes: dataset.info.classes, rng: rng.fork('base') });
+const trainer = createTrainer({ tf, dataset: access, progress, signal: new AbortController().signal, logger });
+const baseResult = await trainer.train({ model: baseModel, epochs: baseEpochs, batchSize: 64, learningRate: 0.05, rng: rng.fork('base-train'), phase: 'base' });
+const baseAccuracy = await cleanAccuracy((x) => tf.tidy(() => tf.softmax(baseModel.apply(x, { training: false }) as Tensor2D)));
+
+const cache = new FileModelCache(mkdtempSync(join(tmpdir(), 'advbench-inn-bench-')), { datasetHash: dataset.info.contentHash, architecture: models.architecture, seed: 0, codeVersion: 'bench' });
+const context = () =>
+  createPluginContext({ tf, dataset: access, models, cache, rng: rng.fork('inn'), progress, logger, entryName: 'inn', base: async () => ({ model: baseModel, key: 'bench-base', cost: baseResult.cost }) });
+const options = innDefense.parseOptions(applyPreset({ preset: 'main', epochs: innEpochs, attackCheckpoint: Math.min(3, innEpochs), batchSize: 64 }, innDefense.presets, 'inn'));
+const defense = await innDefense.create(context(), options);
+await defense.prepare();
+const innAccuracy = await cleanAccuracy((x) => defense.classifier.predict(x, rng.fork('eval')));
+const hitStarted = performance.now();
+const again = await innDefense.create(context(), options);
+await again.prepare();
+const hitSeconds = (performance.now() - hitStarted) / 1000;
+console.log(
+  JSON.stringify({
+    backend: backend.name,
+    trainSamples,
+    testSamples,
+    base: { epochs: baseEpochs, seconds: baseResult.cost.seconds, cleanAccuracy: baseAccuracy },
+    inn: { epochs: innEpochs, cost: defense.cost(), epochLosses: defense.describe().epochLosses, cleanAccuracy: innAccuracy },
+    cacheHit: { cached: again.cost().cached, seconds: hitSeconds },
+  }),
+);
+defense.dispose();
+again.dispose();
+baseModel.dispose();
