@@ -39,11 +39,11 @@ export async function loadIdxDataset(folder: string, options: IdxLoadOptions = {
   const paths = await Promise.all(Object.values(IDX_FILE_NAMES).map((name) => locateDataFile(folder, name)));
   const files = await Promise.all(paths.map((path) => readDataFile(path)));
   const names = Object.values(IDX_FILE_NAMES);
-  const known = options.verify === false ? undefined : verifyKnown(names, files, options.expect);
-
   const [trainImages, trainLabels, testImages, testLabels] = files;
+  // Structure first (a truncated file is reported as truncated), then checksums.
   const train = buildSplit(trainImages, trainLabels);
   const test = buildSplit(testImages, testLabels);
+  const known = options.verify === false ? undefined : verifyKnown(names, files, options.expect);
   if (train.shape.join() !== test.shape.join()) {
     throw corruptFile(testImages.path, `image shape [${test.shape.join(', ')}] differs from the training images' [${train.shape.join(', ')}] in ${trainImages.path}`);
   }
