@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunSpec } from '../core/src/config/load-run-spec.js';
+import type { Reporter } from '../core/src/events/event-bus.js';
 import type { RunEvent } from '../core/src/events/event-types.js';
 import { PluginRegistry } from '../core/src/plugins/plugin-registry.js';
 import { executeRun } from '../core/src/run/execute-run.js';
@@ -16,12 +17,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const plugins = writeTestPlugins(join(root, 'plugins'));
 const cacheDirectory = join(root, 'cache');
 
-async function run(name: string, config: Record<string, unknown>, events: RunEvent[] = [], signal = new AbortController().signal) {
+async function run(name: string, config: Record<string, unknown>, events: RunEvent[] = [], signal = new AbortController().signal, reporter: Reporter = { onEvent: (event) => events.push(event) }) {
   const configPath = join(root, `${name}.json`);
   writeFileSync(configPath, JSON.stringify(config));
   const spec = await loadRunSpec({ configPath, overrides: { out: join(root, name) }, cwd: root });
   const registry = await PluginRegistry.create({ cwd: root });
-  const results = await executeRun(spec, { registry, reporters: [{ onEvent: (event) => events.push(event) }], resume: false, signal, logger: silentLogger });
+  const results = await executeRun(spec, { registry, reporters: [reporter], resume: false, signal, logger: silentLogger });
   return { spec, results };
 }
 
@@ -91,5 +92,30 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const config = testSweepConfig(plugins, { cacheDirectory, epsilons: [0] });
     await run('mixed', config);
     await expect(run('mixed', { ...config, seed: 4 })).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_RESUME_CONFIG' });
+  });
+
+  it('stops after the current batch on abort, marks the run interrupted, and the next run finishes the rest', async () => {
+    const config = testSweepConfig(plugins, { cacheDirectory, epsilons: [0, 0.05, 0.1] });
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const abortingReporter = {
+      onEvent(event: RunEvent) {
+        events.push(event);
+        // Ctrl-C in the middle of the first attacked cell.
+        if (event.type === 'cell-progress' && event.cellId === 'trained|fgsm|full|0.05') controller.abort();
+      },
+    };
+    const first = await run('interrupted', config, [], controller.signal, abortingReporter);
+    expect(first.results.status).toBe('interrupted');
+    expect(first.results.cells.map((cell) => cell.status)).toEqual(['done', 'pending', 'pending']);
+    expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05']);
+    const json = await loadRunResults(first.spec.out);
+    expect(json.status).toBe('interrupted');
+
+    const second = await run('interrupted', config);
+    expect(second.results.status).toBe('completed');
+    const store = openStore(first.spec.out);
+    expect([...store.completionCounts().values()]).toEqual([1, 1, 1]);
+    store.close();
   });
 });
