@@ -140,6 +140,10 @@ describe('the shipped Fashion-MNIST', () => {
     });
     const unverified = await loadIdxDataset(folder, { verify: false });
     expect(unverified.checksumsVerified).toBe(false);
+    expect(unverified.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const expected = await loadIdxDataset(folder, { verify: false, expect: FASHION_MNIST });
+    expect(expected.classNames[0]).toBe('T-shirt/top');
+    await expect(loadIdxDataset(folder, { expect: FASHION_MNIST })).rejects.toMatchObject({ code: 'ADVBENCH_ERR_DATASET_CHECKSUM' });
   });
 
   it('names the file when a byte of the gzip stream is flipped', async () => {

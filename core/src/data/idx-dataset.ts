@@ -32,7 +32,7 @@ export interface IdxLoadOptions {
  * rank 1. With `verify`, files are checked against known datasets: `expect` must match exactly; otherwise a folder
  * in which any file matches a known dataset's official file is taken to be that dataset and all four must match,
  * so a flipped byte in a copy of Fashion-MNIST is an exit-2 error naming the file. Class names come from a known
- * dataset, else `class-names.txt` or `classes.txt` in the folder, else the label numbers.
+ * (or expected) dataset, else `class-names.txt` or `classes.txt` in the folder, else the label numbers.
  */
 export async function loadIdxDataset(folder: string, options: IdxLoadOptions = {}): Promise<LoadedDataset> {
   await assertFolder(folder);
@@ -48,7 +48,8 @@ export async function loadIdxDataset(folder: string, options: IdxLoadOptions = {
     throw corruptFile(testImages.path, `image shape [${test.shape.join(', ')}] differs from the training images' [${train.shape.join(', ')}] in ${trainImages.path}`);
   }
   const classes = Math.max(maximum(train.labels), maximum(test.labels)) + 1;
-  const classNames = known !== undefined ? [...known.classNames] : await readClassNames(folder, classes);
+  const named = known ?? options.expect;
+  const classNames = named !== undefined ? [...named.classNames] : await readClassNames(folder, classes);
   return {
     inputShape: train.shape,
     classNames,
