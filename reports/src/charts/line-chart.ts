@@ -90,7 +90,7 @@ export function renderLineChart(options: LineChartOptions): string {
   const references = options.references ?? [];
   const referenceGroups = [...new Map(references.map((marker) => [marker.group, marker.label])).entries()];
   const legendEntries = options.series.length + referenceGroups.length;
-  const legendColumns = Math.max(1, Math.floor((width - MARGIN.left) / 230));
+  const legendColumns = Math.max(1, Math.floor((width - MARGIN.left) / 320));
   const legendHeight = Math.ceil(legendEntries / legendColumns) * LEGEND_ROW + 8;
   const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + legendHeight;
   const allX = [...options.series.flatMap((series) => series.points.map((point) => point.x)), ...references.map((marker) => marker.x)];

@@ -34,7 +34,7 @@ function linePoints(points: CurvePoint[]): LinePoint[] {
 
 /** Literature markers, labelled as literature with their source. */
 function referenceMarkers(points: LiteraturePoint[]): ReferenceMarker[] {
-  return points.map((point) => ({ group: point.method, label: `Literature: ${point.method} (Balaji et al. 2019, ImageNet, PGD-1000)`, x: point.epsilon255, y: point.accuracy }));
+  return points.map((point) => ({ group: point.method, label: `Literature: ${point.method} (Balaji et al. 2019)`, x: point.epsilon255, y: point.accuracy }));
 }
 
 /** x ticks at the grid's budgets. */
