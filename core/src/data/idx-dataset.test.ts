@@ -60,6 +60,21 @@ describe('loadIdxDataset on generated files', () => {
     });
   }
 
+  it('reads rank-4 (NHWC colour) IDX images', async () => {
+    const folder = await temporaryFolder();
+    const pixels = Array.from({ length: 2 * 2 * 2 * 3 }, (_, index) => index * 10);
+    await writeFile(join(folder, IDX_FILE_NAMES.trainImages), encodeIdx([2, 2, 2, 3], pixels));
+    await writeFile(join(folder, IDX_FILE_NAMES.trainLabels), encodeIdx([2], [0, 1]));
+    await writeFile(join(folder, IDX_FILE_NAMES.testImages), encodeIdx([1, 2, 2, 3], pixels.slice(0, 12)));
+    await writeFile(join(folder, IDX_FILE_NAMES.testLabels), encodeIdx([1], [1]));
+    const loaded = await loadIdxDataset(folder);
+    expect(loaded.inputShape).toEqual([2, 2, 3]);
+    const [batch] = await collect(loaded.train.batches({ batchSize: 2 }));
+    expect(batch.images[23]).toBeCloseTo(230 / 255, 6);
+    await writeFile(join(folder, IDX_FILE_NAMES.testImages), encodeIdx([1, 2, 2], pixels.slice(0, 4)));
+    await expect(loadIdxDataset(folder)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/image shape \[2, 2, 1\] differs from the training images' \[2, 2, 3\]/) });
+  });
+
   it('visits a given order and reports those positions', async () => {
     const folder = await temporaryFolder();
     const { trainPixels, trainLabels } = await writeTinyIdx(folder, false);
