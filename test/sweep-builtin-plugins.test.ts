@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadRunSpec } from '../core/src/config/load-run-spec.js';
+import { PluginRegistry } from '../core/src/plugins/plugin-registry.js';
+import { executeRun } from '../core/src/run/execute-run.js';
+import { silentLogger } from '../core/src/run/scoped-logger.js';
+
+const root = mkdtempSync(join(tmpdir(), 'advbench-builtin-sweep-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const hasAdvTraining = existsSync(new URL('../plugins/defense-adv-training/src/index.ts', import.meta.url));
+
+describe('the sweep with the built-in plugins (slow: trains every defense of the smoke preset on a smaller subset)', () => {
+  it('gives none, adv-training and inn (inn1 and inn2) a done cell at every epsilon', async () => {
+    const defenses = [
+      { use: 'none', options: { epochs: 1, batchSize: 64, learningRate: 0.05 } },
+      ...(hasAdvTraining ? [{ use: 'adv-training', options: { mode: 'fast', epochs: 1, batchSize: 64, epsilon: 8 / 255 } }] : []),
+      { use: 'inn', options: { preset: 'main', epochs: 2, attackCheckpoint: 2, batchSize: 64 } },
+    ];
+    const configPath = join(root, 'config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({ preset: 'smoke', dataset: { use: 'fashion-mnist', trainSamples: 128, testSamples: 16 }, defenses, attacks: [{ use: 'pgd', options: { steps: 2 } }], epsilons: [0, 8 / 255], backend: 'wasm', evalBatchSize: 16, cacheDirectory: join(root, 'cache') }),
+    );
+    const spec = await loadRunSpec({ configPath, overrides: { out: join(root, 'out') }, cwd: root });
+    const registry = await PluginRegistry.create({ cwd: root });
+    const results = await executeRun(spec, { registry, reporters: [], resume: false, signal: new AbortController().signal, logger: silentLogger });
+    const failures = results.cells.filter((cell) => cell.status !== 'done').map((cell) => `${cell.id}: ${cell.error}`);
+    expect(failures).toEqual([]);
+    const surfaces = new Set(results.cells.map((cell) => `${cell.defense}|${cell.surface}|${cell.epsilon}`));
+    const expected = ['none|full', ...(hasAdvTraining ? ['adv-training|full'] : []), 'inn|inn1', 'inn|inn2'].flatMap((prefix) => [`${prefix}|0`, `${prefix}|${8 / 255}`]);
+    expect([...surfaces].sort()).toEqual(expected.sort());
+    for (const cell of results.cells) expect(cell.outcomes).toHaveLength(16);
+    expect(results.model.params).toBeGreaterThan(0);
+    expect(Object.keys(results.versions.plugins).sort()).toEqual(['inn', 'none', 'pgd', ...(hasAdvTraining ? ['adv-training'] : [])].sort());
+    for (const defense of results.defenses) expect(defense.cleanAccuracy?.samples).toBe(16);
+  }, 240_000);
+});
