@@ -36,9 +36,9 @@ describe('CIFAR-style ResNets', () => {
     model.dispose();
   });
 
-  it('ResNet-8 runs on 28x28 grayscale and 32x32 RGB, outputs logits, leaks nothing', () => {
+  it('A one-block-a-stage variant runs on 28x28 grayscale and 32x32 RGB, outputs logits, leaks nothing', () => {
     for (const inputShape of [[28, 28, 1], [32, 32, 3]] as Array<[number, number, number]>) {
-      const model = buildCifarResnet({ name: 'resnet8', width: 16, blocksPerStage: 1 }, { inputShape, classes: 7, seed: 3 });
+      const model = buildCifarResnet({ name: 'cifar-resnet8', width: 16, blocksPerStage: 1 }, { inputShape, classes: 7, seed: 3 });
       expect(countParameters(model)).toBe(expectedParameters(16, 1, inputShape[2], 7));
       const before = tf.memory().numTensors;
       const logits = tf.tidy(() => model.predict(tf.randomUniform([2, ...inputShape], 0, 1, 'float32', 5)) as tf.Tensor);
@@ -52,7 +52,7 @@ describe('CIFAR-style ResNets', () => {
   });
 
   it('gives the same weights for the same seed (on wasm and cpu) and other weights for another seed', async () => {
-    const build = (seed: number) => buildCifarResnet({ name: 'resnet8', width: 16, blocksPerStage: 1 }, { inputShape: [28, 28, 1], classes: 10, seed });
+    const build = (seed: number) => buildCifarResnet({ name: 'cifar-resnet8', width: 16, blocksPerStage: 1 }, { inputShape: [28, 28, 1], classes: 10, seed });
     const kernel = (model: tf.LayersModel, layer: string) => model.getLayer(layer).getWeights()[0].dataSync().slice();
     const first = build(42);
     const second = build(42);
@@ -74,7 +74,7 @@ describe('CIFAR-style ResNets', () => {
   });
 
   it('zero initialization builds the same structure with zero weights', () => {
-    const model = buildCifarResnet({ name: 'resnet8', width: 16, blocksPerStage: 1 }, { inputShape: [28, 28, 1], classes: 10, seed: 1, initialization: 'zeros' });
+    const model = buildCifarResnet({ name: 'cifar-resnet8', width: 16, blocksPerStage: 1 }, { inputShape: [28, 28, 1], classes: 10, seed: 1, initialization: 'zeros' });
     const kernel = model.getLayer('conv1_conv').getWeights()[0];
     expect(Array.from(kernel.dataSync()).every((value) => value === 0)).toBe(true);
     model.dispose();

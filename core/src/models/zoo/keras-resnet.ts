@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayersModel } from '../../plugin-api/index.js';
+import type { ImageShape, LayersModel } from '../../plugin-api/index.js';
 import { inputError } from '../../plugin-api/index.js';
 import { caffePreprocessing } from './caffe-preprocessing-layer.js';
 import { createSeededInitializers, type SeededInitializers } from './initializer-seeds.js';
@@ -29,17 +29,7 @@ type Symbolic = tfl.SymbolicTensor;
  * Refuses inputs without 3 channels (the caffe means are per RGB channel) or smaller than 32x32.
  */
 export function buildKerasResnet(depth: KerasResnetDepth, options: ModelBuildOptions): LayersModel {
-  const [height, width, channels] = options.inputShape;
-  if (channels !== 3) {
-    throw inputError('ADVBENCH_ERR_MODEL_INPUT', `resnet${depth} needs RGB inputs (3 channels, for the caffe channel means), got ${options.inputShape.join('x')}`, {
-      details: { model: `resnet${depth}`, inputShape: options.inputShape },
-    });
-  }
-  if (height < SMALLEST_SIDE || width < SMALLEST_SIDE) {
-    throw inputError('ADVBENCH_ERR_MODEL_INPUT', `resnet${depth} needs inputs of at least ${SMALLEST_SIDE}x${SMALLEST_SIDE}, got ${options.inputShape.join('x')}`, {
-      details: { model: `resnet${depth}`, inputShape: options.inputShape },
-    });
-  }
+  checkKerasResnetInput(depth, options.inputShape);
   const init = createSeededInitializers(options.seed, options.initialization);
   const input = tfl.input({ shape: [...options.inputShape], name: 'input' });
   let x = caffePreprocessing().apply(input) as Symbolic;
@@ -63,6 +53,21 @@ export function buildKerasResnet(depth: KerasResnetDepth, options: ModelBuildOpt
     .dense({ units: options.classes, kernelInitializer: init.glorotUniform('predictions/kernel'), name: 'predictions' })
     .apply(x) as Symbolic;
   return tfl.model({ inputs: input, outputs: logits, name: `resnet${depth}` });
+}
+
+/** Refuses input shapes a Keras-layout ResNet cannot take: not RGB (the caffe means are per RGB channel) or under 32x32. */
+export function checkKerasResnetInput(depth: KerasResnetDepth, inputShape: ImageShape): void {
+  const [height, width, channels] = inputShape;
+  if (channels !== 3) {
+    throw inputError('ADVBENCH_ERR_MODEL_INPUT', `resnet${depth} needs RGB inputs (3 channels, for the caffe channel means), got ${inputShape.join('x')}`, {
+      details: { model: `resnet${depth}`, inputShape },
+    });
+  }
+  if (height < SMALLEST_SIDE || width < SMALLEST_SIDE) {
+    throw inputError('ADVBENCH_ERR_MODEL_INPUT', `resnet${depth} needs inputs of at least ${SMALLEST_SIDE}x${SMALLEST_SIDE}, got ${inputShape.join('x')}`, {
+      details: { model: `resnet${depth}`, inputShape },
+    });
+  }
 }
 
 /** Keras `block1`: 1x1 -> 3x3 -> 1x1 (4x filters) bottleneck, projection shortcut in a stage's first block. */
