@@ -5,6 +5,8 @@ import type { BackendInfo } from '../store/result-types.js';
 import type { Logger, TensorFlow } from '../plugin-api/index.js';
 import { inputError } from '../plugin-api/index.js';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
+import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
+import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
@@ -97,6 +99,8 @@ function reasonOf(error: unknown): string {
 
 /** Loads one candidate and makes it the active backend; throws the load error as is. */
 async function activate(candidate: Candidate): Promise<BackendInfo> {
+  useUnfusedConvolutionGradients();
+  useBroadcastBatchNormGradient();
   const partial = await candidate.load();
   const ok = await tf.setBackend(candidate.tfjsName);
   if (!ok) {

@@ -2,13 +2,15 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { createConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { createConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { createSliceKernel } from './slice.js';
 
 let registered: string[] | undefined;
 
 /** Builds advbench's wasm kernels (the stock ones they replace are passed as fallbacks where useful). */
 function advbenchWasmKernels(): KernelConfig[] {
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
-  return [createConv2dBackpropInputKernel(stockInput?.kernelFunc), createConv2dBackpropFilterKernel()];
+  const stockSlice = getKernel('Slice', 'wasm');
+  return [createConv2dBackpropInputKernel(stockInput?.kernelFunc), createConv2dBackpropFilterKernel(), createSliceKernel(stockSlice?.kernelFunc)];
 }
 
 /**

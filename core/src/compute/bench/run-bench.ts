@@ -1,0 +1,130 @@
+import type { BackendChoice } from '../../config/run-spec.js';
+import type { BackendInfo } from '../../store/result-types.js';
+import type { Logger, Tensor1D, Tensor4D } from '../../plugin-api/index.js';
+import { inputError } from '../../plugin-api/index.js';
+import { buildBenchResnet, countTrainableParameters } from '../../models/zoo/bench-resnet.js';
+import { createRandom } from '../../random/seeded-random.js';
+import { selectBackend } from '../select-backend.js';
+import { createInputGradient } from '../input-gradient.js';
+import { createTrainStep } from '../train-step.js';
+import { medianMilliseconds } from './median.js';
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  /** Examples per batch. */
+  batch: number;
+  /** bench-resnet width. */
+  width: number;
+  /** Image side (square images). */
+  size: number;
+  /** Image channels. */
+  channels: number;
+  /** Compute backend. */
+  backend: BackendChoice;
+  /** Untimed runs before timing (default 3, as the peer). */
+  warmup?: number;
+  /** Timed runs; the median is reported (default 10, as the peer). */
+  repeat?: number;
+  /** Threads for the wasm backend. */
+  threads?: number;
+  /** Where the backend choice is logged. */
+  logger?: Logger;
+}
+
+/** What `advbench bench` prints: the same fields as the PyTorch peer (`shared/peer/torch_bench.py`) plus the backend. */
+export interface BenchResult {
+  /** Backend name: `tensorflow`, `wasm` or `cpu`. */
+  backend: string;
+  /** Backend details (package, version, threads, SIMD). */
+  backendInfo: BackendInfo;
+  /** Model name, `bench-resnet`. */
+  model: string;
+  batch: number;
+  width: number;
+  size: number;
+  channels: number;
+  classes: number;
+  /** Trainable parameters (equal to the peer's `params`). */
+  params: number;
+  /** Median ms of one inference forward pass (eval mode). */
+  fwdMs: number;
+  /** Median ms of one PGD step's work: forward + gradient of the cross-entropy w.r.t. the input (eval mode). */
+  inputGradMs: number;
+  /** Median ms of one SGD-with-momentum step (train mode; lr 0.01, momentum 0.9, weight decay 5e-4 as the peer). */
+  trainStepMs: number;
+  /** Warm-up and timed runs. */
+  warmup: number;
+  repeat: number;
+}
+
+const CLASSES = 10;
+
+function checkPositiveInteger(name: string, value: number, minimum = 1): void {
+  if (!Number.isInteger(value) || value < minimum) {
+    throw inputError('ADVBENCH_ERR_BENCH_OPTION', `bench: --${name} must be an integer >= ${minimum}, got ${value}`, { details: { option: name, value } });
+  }
+}
+
+/**
+ * Times bench-resnet on the chosen backend the way the PyTorch peer does: forward, input gradient (a PGD step's
+ * work) and one SGD-with-momentum training step, each the median of `repeat` runs after `warmup` runs.
+ * Same model, same batch, images uniform in [0, 1], labels uniform over 10 classes (seed 0).
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const warmup = options.warmup ?? 3;
+  const repeat = options.repeat ?? 10;
+  checkPositiveInteger('batch', options.batch);
+  checkPositiveInteger('width', options.width);
+  checkPositiveInteger('size', options.size, 4);
+  checkPositiveInteger('channels', options.channels);
+  checkPositiveInteger('warmup', warmup, 0);
+  checkPositiveInteger('repeat', repeat);
+  const { tf, info } = await selectBackend(options.backend, { threads: options.threads, logger: options.logger });
+  const { batch, width, size, channels } = options;
+  const model = buildBenchResnet({ width, inputShape: [size, size, channels], classes: CLASSES, seed: 0 });
+  const rng = createRandom(0);
+  const x = tf.tensor4d(Float32Array.from({ length: batch * size * size * channels }, () => rng.next()), [batch, size, size, channels]) as Tensor4D;
+  const y = tf.tensor1d(Int32Array.from({ length: batch }, () => rng.int(CLASSES)), 'int32') as Tensor1D;
+  const inputGradient = createInputGradient(tf, model);
+  const trainStep = createTrainStep(tf, model, { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+  try {
+    const fwdMs = medianMilliseconds(() => {
+      const logits = tf.tidy(() => model.apply(x, { training: false }) as Tensor4D);
+      logits.dataSync();
+      logits.dispose();
+    }, warmup, repeat);
+    const inputGradMs = medianMilliseconds(() => {
+      const gradient = inputGradient(x, y);
+      gradient.dataSync();
+      gradient.dispose();
+    }, warmup, repeat);
+    const trainStepMs = medianMilliseconds(() => {
+      trainStep.run(x, y);
+    }, warmup, repeat);
+    return {
+      backend: info.name,
+      backendInfo: info,
+      model: 'bench-resnet',
+      batch,
+      width,
+      size,
+      channels,
+      classes: CLASSES,
+      params: countTrainableParameters(model),
+      fwdMs: round(fwdMs),
+      inputGradMs: round(inputGradMs),
+      trainStepMs: round(trainStepMs),
+      warmup,
+      repeat,
+    };
+  } finally {
+    trainStep.dispose();
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  }
+}
+
+function round(milliseconds: number): number {
+  return Math.round(milliseconds * 1000) / 1000;
+}
