@@ -30,8 +30,8 @@ export interface RunCliEnvironment {
   signal: AbortSignal;
   /** The process logger. */
   logger: Logger;
-  /** Reporters to attach. */
-  reporters: Reporter[];
+  /** Creates the reporters to attach, once the spec (and so the out folder) is known. */
+  createReporters(spec: RunSpec): Promise<Reporter[]> | Reporter[];
 }
 
 /**
@@ -62,7 +62,8 @@ export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSp
 export async function runFromCli(flags: RunFlags, environment: RunCliEnvironment): Promise<RunResults> {
   const spec = await specFromFlags(flags, environment.cwd);
   const registry = await PluginRegistry.create({ extraReferences: spec.plugins, cwd: environment.cwd });
-  const results = await executeRun(spec, { registry, reporters: environment.reporters, resume: flags.resume !== undefined, signal: environment.signal, logger: environment.logger });
+  const reporters = await environment.createReporters(spec);
+  const results = await executeRun(spec, { registry, reporters, resume: flags.resume !== undefined, signal: environment.signal, logger: environment.logger });
   if (results.status === 'interrupted') {
     throw new AdvbenchError('ADVBENCH_ERR_INTERRUPTED', `run interrupted; finished cells are saved in ${spec.out}. Resume with: ${resumeCommand(spec.out)}`, {
       exitCode: EXIT_INTERRUPTED,

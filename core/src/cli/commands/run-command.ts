@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BackendChoice } from '../../config/run-spec.js';
+import { inputError } from '../../plugin-api/errors.js';
 
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -25,9 +26,9 @@ export function runCommand(): Command {
     .action(async (flags: { config?: string; preset?: string; out?: string; seed?: number; backend?: BackendChoice; resume?: string; json?: boolean; verbose?: boolean; live?: string | boolean; host?: string }) => {
       const { runFromCli } = await import('../../run/run-from-cli.js');
       const { createConsoleLogger } = await import('../../run/console-logger.js');
-      const { createLineReporter } = await import('../../run/line-reporter.js');
+      const { createRunReporters } = await import('../../run/run-reporters.js');
       const logger = createConsoleLogger({ verbose: flags.verbose });
-      if (flags.live !== undefined) logger.warn('--live: the live viewer is not wired into `advbench run` yet; the run goes on without it');
+      const livePort = flags.live === undefined ? undefined : typeof flags.live === 'string' ? parsePort(flags.live) : DEFAULT_LIVE_PORT;
       const controller = new AbortController();
       const onInterrupt = () => {
         process.off('SIGINT', onInterrupt);
@@ -36,7 +37,7 @@ export function runCommand(): Command {
       };
       process.on('SIGINT', onInterrupt);
       try {
-        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, reporters: [createLineReporter()] });
+        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, createReporters: (spec) => createRunReporters(spec, { livePort, liveHost: flags.host, logger }) });
         const out = results.config.out as string;
         if (flags.json) {
           const done = results.cells.filter((cell) => cell.status === 'done').length;
@@ -48,6 +49,17 @@ export function runCommand(): Command {
         process.off('SIGINT', onInterrupt);
       }
     });
+}
+
+/** Port of `--live` without a value. */
+const DEFAULT_LIVE_PORT = 4173;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw inputError('ADVBENCH_ERR_FLAG_VALUE', `--live: expected a port in [0, 65535], got ${JSON.stringify(value)}`, { details: { flag: '--live' } });
+  }
+  return port;
 }
 
 function parseInteger(value: string): number {
