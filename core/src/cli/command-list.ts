@@ -9,4 +9,7 @@ export const commandFactories: Array<() => Promise<Command>> = [
   async () => (await import('./commands/run-command.js')).runCommand(),
   async () => (await import('./commands/plugins-command.js')).pluginsCommand(),
   async () => (await import('./commands/data-command.js')).dataCommand(),
+  async () => (await import('./commands/report-command.js')).reportCommand(),
+  async () => (await import('./commands/serve-command.js')).serveCommand(),
+  async () => (await import('./commands/models-command.js')).modelsCommand(),
 ];

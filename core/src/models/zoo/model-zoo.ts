@@ -15,6 +15,7 @@ const entries: readonly ZooEntry[] = [
     checkInput: (inputShape) => checkSmallInput('bench-resnet', inputShape),
     description: `The compute benchmark's small ResNet at width ${BENCH_RESNET_WIDTH} (28x28 / 32x32 inputs)`,
     defaultInputShape: [32, 32, 3],
+    defaultClasses: 10,
     // Small: always built with its own seeded initializers (`initialization: 'zeros'` does not apply).
     build: (options) => buildBenchResnet({ width: BENCH_RESNET_WIDTH, inputShape: options.inputShape, classes: options.classes, seed: options.seed }),
   },
@@ -23,6 +24,7 @@ const entries: readonly ZooEntry[] = [
     checkInput: (inputShape) => checkSmallInput('resnet8', inputShape),
     description: 'ResNet-8: the bench-resnet structure at width 16 (3 stages x 1 basic block, widths 16/32/64; fast, 28x28 / 32x32 inputs)',
     defaultInputShape: [28, 28, 1],
+    defaultClasses: 10,
     build: (options) => {
       const model = buildBenchResnet({ width: 16, inputShape: options.inputShape, classes: options.classes, seed: options.seed });
       model.name = 'resnet8';
@@ -34,12 +36,14 @@ const entries: readonly ZooEntry[] = [
     checkInput: (inputShape) => checkSmallInput('resnet20', inputShape),
     description: 'ResNet-20 (He et al. 2016, CIFAR): 3 stages x 3 basic blocks, widths 16/32/64, ~0.27M parameters',
     defaultInputShape: [32, 32, 3],
+    defaultClasses: 10,
     build: (options) => buildCifarResnet({ name: 'resnet20', width: 16, blocksPerStage: 3 }, options),
   },
   {
     name: 'resnet50',
     description: 'ResNet-50 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
     defaultInputShape: [224, 224, 3],
+    defaultClasses: 1000,
     checkInput: (inputShape) => checkKerasResnetInput(50, inputShape),
     build: (options) => buildKerasResnet(50, options),
   },
@@ -47,6 +51,7 @@ const entries: readonly ZooEntry[] = [
     name: 'resnet101',
     description: 'ResNet-101 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
     defaultInputShape: [224, 224, 3],
+    defaultClasses: 1000,
     checkInput: (inputShape) => checkKerasResnetInput(101, inputShape),
     build: (options) => buildKerasResnet(101, options),
   },
@@ -54,6 +59,7 @@ const entries: readonly ZooEntry[] = [
     name: 'resnet152',
     description: 'ResNet-152 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
     defaultInputShape: [224, 224, 3],
+    defaultClasses: 1000,
     checkInput: (inputShape) => checkKerasResnetInput(152, inputShape),
     build: (options) => buildKerasResnet(152, options),
   },

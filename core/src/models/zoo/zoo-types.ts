@@ -23,6 +23,8 @@ export interface ZooEntry {
   description: string;
   /** The input shape the architecture is meant for. */
   defaultInputShape: ImageShape;
+  /** Classes of its usual head (1000 for the ImageNet ResNets, 10 for the small ones). */
+  defaultClasses: number;
   /** Throws an exit-2 error when the architecture cannot take `inputShape` (cheap: builds nothing). */
   checkInput?(inputShape: ImageShape): void;
   /** Builds a fresh model (the caller owns and disposes it). Bad options throw exit-2 errors. */
