@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunSpec } from '../core/src/config/load-run-spec.js';
 import type { Reporter } from '../core/src/events/event-bus.js';
@@ -32,6 +33,8 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const config = testSweepConfig(plugins, { cacheDirectory, attackOptions: { overshoot: 3 } });
     const { spec, results } = await run('full', config, events);
     expect(results.status).toBe('completed');
+    // Everything the run made (models, batches, attack outputs) is released: a second run leaves no tensor behind.
+    const tensorsBefore = tf.memory().numTensors;
     expect(results.cells.map((cell) => cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
     for (const cell of results.cells) {
       expect(cell.status).toBe('done');
@@ -65,6 +68,8 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const store = openStore(spec.out);
     expect([...store.completionCounts().values()]).toEqual([1, 1, 1]);
     store.close();
+    await run('full-again', config);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('marks a failing defense\'s cells failed and goes on with the rest; the model cache spares retraining', async () => {
