@@ -12,4 +12,5 @@ export const commandFactories: Array<() => Promise<Command>> = [
   async () => (await import('./commands/report-command.js')).reportCommand(),
   async () => (await import('./commands/serve-command.js')).serveCommand(),
   async () => (await import('./commands/models-command.js')).modelsCommand(),
+  async () => (await import('./commands/bench-command.js')).benchCommand(),
 ];

@@ -1,0 +1,60 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BackendChoice } from '../../config/run-spec.js';
+
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** Parses a non-negative integer flag value. */
+function integerValue(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) {
+    throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Flags of `advbench bench`. */
+interface BenchFlags {
+  batch: number;
+  width: number;
+  size: number;
+  channels: number;
+  backend: BackendChoice;
+  warmup: number;
+  repeat: number;
+  threads?: number;
+  json?: boolean;
+}
+
+/**
+ * `advbench bench [--json] [--batch N] [--width W] [--size S] [--channels C] [--backend B]`: times bench-resnet's
+ * forward pass, input gradient (a PGD step) and SGD training step on the chosen backend, like the PyTorch peer
+ * `shared/peer/torch_bench.py` (see scripts/bench-vs-torch.mjs for the side-by-side run).
+ */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('time bench-resnet: forward, input gradient (PGD step) and training step (median ms), like the PyTorch peer')
+    .option('--batch <n>', 'examples per batch', integerValue, 32)
+    .option('--width <w>', 'bench-resnet width', integerValue, 8)
+    .option('--size <s>', 'image side', integerValue, 28)
+    .option('--channels <c>', 'image channels', integerValue, 1)
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
+    .option('--warmup <n>', 'untimed runs first', integerValue, 3)
+    .option('--repeat <n>', 'timed runs (the median is printed)', integerValue, 10)
+    .option('--threads <n>', 'wasm threads (Node runs the single-threaded build)', integerValue)
+    .option('--json', 'print only one JSON object on stdout')
+    .action(async (flags: BenchFlags) => {
+      const [{ runBench }, { formatBench }] = await Promise.all([import('../../compute/bench/run-bench.js'), import('../../compute/bench/format-bench.js')]);
+      const result = await runBench({
+        batch: flags.batch,
+        width: flags.width,
+        size: flags.size,
+        channels: flags.channels,
+        backend: flags.backend,
+        warmup: flags.warmup,
+        repeat: flags.repeat,
+        threads: flags.threads,
+        logger: flags.json ? undefined : { debug: () => undefined, info: (message) => process.stderr.write(`${message}\n`), warn: (message) => process.stderr.write(`warning: ${message}\n`) },
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatBench(result)}\n`);
+    });
+}
