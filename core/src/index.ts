@@ -12,3 +12,4 @@ export * from './random/seeded-random.js';
 export * from './store/result-types.js';
 export type * from './plugin-api/index.js';
 export { AdvbenchError, inputError, isAdvbenchError, EXIT_BAD_INPUT, EXIT_FAILURE } from './plugin-api/index.js';
+export type { ReportsModule, LiveServerHandle, RunReportersOptions, RunReporters } from './cli/load-reports.js';

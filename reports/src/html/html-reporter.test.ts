@@ -46,3 +46,22 @@ describe('createHtmlReporter', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('createHtmlReporter without getResults', () => {
+  it('renders the results rebuilt from the events', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'advbench-html-'));
+    folders.push(out);
+    const finished = sampleRunResults();
+    const reporter = createHtmlReporter({ out });
+    const bus = new EventBus(finished.runId);
+    bus.subscribe((event) => reporter.onEvent!(event));
+    bus.emit({ type: 'run-start', results: sampleRunResults({ finishedCells: 0 }), resumed: false });
+    for (const cell of finished.cells) bus.emit({ type: 'cell-end', cell });
+    bus.emit({ type: 'run-end', status: 'failed', seconds: 1, out });
+    await reporter.close!();
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('status-failed');
+    expect(html).toContain('PGD step 3 produced NaN gradients');
+    expect(html.match(/class="cell-row"/g)).toHaveLength(finished.cells.length);
+  });
+});

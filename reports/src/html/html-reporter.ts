@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Reporter, RunEvent, RunResults } from '@advbench/core';
+import { RunStateMirror } from '../state/run-state-mirror.js';
 import { renderReport } from './render-report.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -7,8 +8,8 @@ import { writeFileAtomic } from './write-file-atomic.js';
 export interface HtmlReporterOptions {
   /** The run's out folder; the report goes to `<out>/report.html`. */
   out: string;
-  /** The run's results (called when a report is written). */
-  getResults: () => Promise<RunResults> | RunResults;
+  /** The run's results (called when a report is written; default: the results rebuilt from the run's events). */
+  getResults?: () => Promise<RunResults> | RunResults;
   /** Also rewrite the report after every this many finished cells (default 0: only at run-end). */
   everyCells?: number;
   /** Told about a failed write (default: a line on stderr). The run goes on. */
@@ -27,13 +28,19 @@ export function createHtmlReporter(options: HtmlReporterOptions): Reporter {
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`advbench: could not write ${path}: ${String(error)}\n`));
   let queue: Promise<void> = Promise.resolve();
   let cellsSinceWrite = 0;
+  const mirror = new RunStateMirror();
+  const getResults = options.getResults ?? (() => mirror.results);
   const write = (): void => {
     queue = queue
-      .then(async () => writeFileAtomic(path, renderReport(await options.getResults())))
+      .then(async () => {
+        const results = await getResults();
+        if (results !== undefined) await writeFileAtomic(path, renderReport(results));
+      })
       .catch(onError);
   };
   return {
     onEvent(event: RunEvent): void {
+      mirror.apply(event);
       if (event.type === 'cell-end' && options.everyCells !== undefined && options.everyCells > 0) {
         cellsSinceWrite += 1;
         if (cellsSinceWrite >= options.everyCells) {

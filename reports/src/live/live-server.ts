@@ -33,8 +33,8 @@ export interface LiveServerOptions {
   token?: string;
   /** Force (true) or waive (false) the token; default: required exactly when `host` is not loopback. */
   requireToken?: boolean;
-  /** The state at start (for a server started mid-run or over a finished run); events then keep it current. */
-  snapshot: () => RunResults | Promise<RunResults>;
+  /** The state at start (for a server started mid-run or over a finished run; undefined before a run starts); events then keep it current. */
+  snapshot: () => RunResults | undefined | Promise<RunResults | undefined>;
   /** A client whose unsent data exceeds this many bytes is dropped (default 4 MiB). */
   maxBufferedBytes?: number;
 }
@@ -163,6 +163,13 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       if (sockets.clients.size > 0) broadcast(snapshotMessage());
     },
     async close(): Promise<void> {
+      // Close politely so queued events (run-end) still arrive; whoever does not answer within a second is cut off.
+      const closing = [...sockets.clients].map((client) => new Promise<void>((resolve) => {
+        if (client.readyState === WebSocket.CLOSED) return resolve();
+        client.once('close', () => resolve());
+        client.close(1001, 'server closing');
+      }));
+      await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       http.closeAllConnections();
