@@ -26,7 +26,7 @@ export function runCommand(): Command {
     .action(async (flags: { config?: string; preset?: string; out?: string; seed?: number; backend?: BackendChoice; resume?: string; json?: boolean; verbose?: boolean; live?: string | boolean; host?: string }) => {
       const { runFromCli } = await import('../../run/run-from-cli.js');
       const { createConsoleLogger } = await import('../../run/console-logger.js');
-      const { createRunReporters } = await import('../../run/run-reporters.js');
+      const { reportersFor } = await import('../../run/run-reporters.js');
       const logger = createConsoleLogger({ verbose: flags.verbose });
       const livePort = flags.live === undefined ? undefined : typeof flags.live === 'string' ? parsePort(flags.live) : DEFAULT_LIVE_PORT;
       const controller = new AbortController();
@@ -37,7 +37,7 @@ export function runCommand(): Command {
       };
       process.on('SIGINT', onInterrupt);
       try {
-        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, createReporters: (spec) => createRunReporters(spec, { livePort, liveHost: flags.host, logger }) });
+        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, createReporters: (spec) => reportersFor(spec, { livePort, liveHost: flags.host, logger }) });
         const out = results.config.out as string;
         if (flags.json) {
           const done = results.cells.filter((cell) => cell.status === 'done').length;
