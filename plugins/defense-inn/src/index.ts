@@ -11,7 +11,7 @@ import { createInnDefense } from './inn-defense.js';
 import { INN_PRESETS, parseInnOptions } from './inn-options.js';
 import type { InnOptions } from './inn-options.js';
 
-export type { InnInit, InnOptions, SlotMapping, VoteRule } from './inn-options.js';
+export type { InnInit, InnOptions, InputSquash, SlotMapping, VoteRule } from './inn-options.js';
 export { BUILT_IN_BACKGROUND_COUNT, INN_PRESETS, parseInnOptions, trainingOptions } from './inn-options.js';
 export { BUILT_IN_BACKGROUND_NAMES, generateBackgrounds, hashBackgrounds } from './backgrounds.js';
 export { loadBackgroundFolder } from './background-folder.js';
@@ -25,6 +25,7 @@ export {
   slotClass,
   slotLabel,
   slotLabels,
+  squashTanh,
   whiteNoise,
 } from './inn-transform.js';
 export type { TransformSettings, TransformedImages } from './inn-transform.js';

@@ -17,6 +17,11 @@ export interface InnEnsemble {
   options: InnOptions;
 }
 
+/** The checkpoints that vote: the last `votingCheckpoints` of them. */
+function votingMembers(ensemble: InnEnsemble): LayersModel[] {
+  return ensemble.checkpoints.slice(ensemble.checkpoints.length - Math.min(ensemble.options.votingCheckpoints, ensemble.checkpoints.length));
+}
+
 /** Slot logits of one checkpoint (inference mode: batch norm uses its moving statistics). */
 function slotLogits(model: LayersModel, x: Tensor4D): Tensor2D {
   return model.apply(x, { training: false }) as Tensor2D;
@@ -24,17 +29,19 @@ function slotLogits(model: LayersModel, x: Tensor4D): Tensor2D {
 
 /** The test-time transform: background always, white and salt-and-pepper noise when `testNoise`. */
 function testTransform(ensemble: InnEnsemble, x: Tensor4D, rng: RandomSource): Tensor4D {
-  const { alpha, beta, gamma, testNoise } = ensemble.options;
-  return innTransform(ensemble.tf, x, { alpha, beta, gamma, noise: testNoise }, ensemble.backgrounds, rng).x;
+  const { alpha, beta, gamma, testNoise, squash } = ensemble.options;
+  return innTransform(ensemble.tf, x, { alpha, beta, gamma, noise: testNoise, squash }, ensemble.backgrounds, rng).x;
 }
 
 /**
  * The INN decision rule as a {@link Classifier}: for each of R draws, one random background (and noise, unless
- * `testNoise` is false) per image; every checkpoint predicts on that draw; slot outputs are mapped to C classes
- * (`sum` or `argmax-mod`); the checkpoints x draws predictions are combined by a soft or hard vote.
+ * `testNoise` is false) per image; each of the last `votingCheckpoints` checkpoints predicts on that draw; slot
+ * outputs are mapped to C classes (`sum` or `argmax-mod`); the checkpoints x draws predictions are combined by a
+ * soft or hard vote.
  */
 export function createInnClassifier(ensemble: InnEnsemble): Classifier {
-  const { tf, checkpoints, classes, options } = ensemble;
+  const { tf, classes, options } = ensemble;
+  const checkpoints = votingMembers(ensemble);
   return {
     randomized: true,
     predict(x: Tensor4D, rng: RandomSource): Tensor2D {
@@ -53,12 +60,14 @@ export function createInnClassifier(ensemble: InnEnsemble): Classifier {
 /**
  * The INN attack surfaces, all returning log-probabilities over the C classes (log of the summed slot softmax):
  * `inn1` through the test-time transform with the attack checkpoint, `inn2` on the plain image with that checkpoint,
- * `full` the whole soft decision rule (log of the mean over every checkpoint, one random draw per call) for EOT.
+ * `full` the soft decision rule with the summed mapping (log of the mean over the voting checkpoints, one random draw
+ * per call) for EOT: the differentiable surrogate also when the real rule is `argmax-mod` or a hard vote.
  */
 export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
-  const { tf, checkpoints, classes, options } = ensemble;
-  const attacked = checkpoints[options.attackCheckpoint - 1];
-  if (attacked === undefined) throw new RangeError(`attack checkpoint ${options.attackCheckpoint} is not among the ${checkpoints.length} checkpoints`);
+  const { tf, classes, options } = ensemble;
+  const attacked = ensemble.checkpoints[options.attackCheckpoint - 1];
+  if (attacked === undefined) throw new RangeError(`attack checkpoint ${options.attackCheckpoint} is not among the ${ensemble.checkpoints.length} checkpoints`);
+  const checkpoints = votingMembers(ensemble);
   const noise = options.testNoise ? ' + white and salt-and-pepper noise' : '';
   return [
     {
@@ -77,7 +86,7 @@ export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
     },
     {
       name: 'full',
-      description: `soft vote of all ${checkpoints.length} checkpoints through a random background${noise} (adaptive, EOT-ready)`,
+      description: `soft vote of the ${checkpoints.length} voting checkpoints through a random background${noise} (adaptive, EOT-ready)`,
       output: 'log-probabilities',
       randomized: true,
       forward: (x, rng) =>

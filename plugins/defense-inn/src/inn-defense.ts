@@ -86,7 +86,7 @@ export function createInnDefense(context: PluginContext, options: InnOptions): D
       model = models.create({ classes: slots, rng: trainRng.fork('init') });
     }
     const transformRng = trainRng.fork('transform');
-    const settings = { alpha: options.alpha, beta: options.beta, gamma: options.gamma, noise: true };
+    const settings = { alpha: options.alpha, beta: options.beta, gamma: options.gamma, noise: true, squash: options.squash };
     try {
       const result = await training.train({
         model,
@@ -156,6 +156,7 @@ export function createInnDefense(context: PluginContext, options: InnOptions): D
         slots,
         labelRule: 'k * C + c',
         checkpointEpochs: Array.from({ length: options.epochs }, (_, index) => index + 1),
+        votingEpochs: Array.from({ length: options.votingCheckpoints }, (_, index) => options.epochs - options.votingCheckpoints + index + 1),
         attackCheckpoint: options.attackCheckpoint,
         base: options.init === 'base' ? (baseKey ?? null) : 'scratch',
         cacheDirectory: cacheDirectory ?? null,

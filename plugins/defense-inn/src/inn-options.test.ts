@@ -49,6 +49,15 @@ describe('INN options', () => {
     expect(errorOf(() => parseInnOptions({ draws: 0 })).exitCode).toBe(2);
   });
 
+  it('lets the last checkpoints vote and allows the authors-code alpha and squashing', () => {
+    expect(parseInnOptions({ epochs: 5 }).votingCheckpoints).toBe(5);
+    expect(parseInnOptions({ epochs: 5, votingCheckpoints: 3 }).votingCheckpoints).toBe(3);
+    expect(errorOf(() => parseInnOptions({ epochs: 2, votingCheckpoints: 3 })).message).toContain('inn options.votingCheckpoints must be <= 2');
+    expect(parseInnOptions({ alpha: -0.2, squash: 'tanh' })).toMatchObject({ alpha: -0.2, squash: 'tanh' });
+    expect(parseInnOptions({}).squash).toBe('none');
+    expect(errorOf(() => parseInnOptions({ alpha: 1.5 })).message).toContain('inn options.alpha must be <= 1');
+  });
+
   it('allows more backgrounds from a folder', () => {
     expect(parseInnOptions({ backgroundFolder: '/tmp/backgrounds', backgrounds: 12 }).backgrounds).toBe(12);
   });
@@ -58,5 +67,7 @@ describe('INN options', () => {
     const authors = parseInnOptions(applyPreset({ preset: 'authors-code' }, INN_PRESETS, 'inn'));
     expect(trainingOptions(paper)).toEqual(trainingOptions(authors));
     expect(trainingOptions(paper)).not.toEqual(trainingOptions(parseInnOptions({ alpha: 0.3 })));
+    expect(trainingOptions(paper)).not.toEqual(trainingOptions(parseInnOptions({ squash: 'tanh' })));
+    expect(trainingOptions(paper)).toEqual(trainingOptions(parseInnOptions({ votingCheckpoints: 2, attackCheckpoint: 1 })));
   });
 });

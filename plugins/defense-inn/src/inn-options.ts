@@ -6,6 +6,9 @@ export type SlotMapping = 'sum' | 'argmax-mod';
 /** How the predictions of the checkpoints (and random draws) are combined. */
 export type VoteRule = 'soft' | 'hard';
 
+/** Squashing applied after the background: none (paper) or the authors' CIFAR code's `tanh(1.5 (x - 0.5) + 0.5)`. */
+export type InputSquash = 'none' | 'tanh';
+
 /** Where the INN classifier starts from before training. */
 export type InnInit = 'base' | 'scratch';
 
@@ -17,7 +20,7 @@ export const MAX_FOLDER_BACKGROUNDS = 64;
 
 /** Validated options of the INN defense (arXiv 2310.05947). Defaults follow the paper's main setting. */
 export interface InnOptions {
-  /** Background strength: the network sees `x1 + alpha * background` (paper main: 0.5). */
+  /** Background strength: the network sees `x1 + alpha * background` (paper main: 0.5; the authors' CIFAR code: -0.2). */
   alpha: number;
   /** White-noise strength: `x1 = (x + beta * n) / (1 + beta)`, n ~ U(0, 1) (paper main: 0.4). */
   beta: number;
@@ -27,6 +30,8 @@ export interface InnOptions {
   backgrounds: number;
   /** Folder of user background images (any size, resized); absent means the built-in backgrounds. */
   backgroundFolder?: string;
+  /** Squashing of the transformed input, in training and at test time (paper: none). */
+  squash: InputSquash;
   /** Training epochs E; one checkpoint is kept per epoch (paper: 4). */
   epochs: number;
   /** Training batch size (paper: 512). */
@@ -49,6 +54,8 @@ export interface InnOptions {
   vote: VoteRule;
   /** Random draws R of background and noise per prediction (paper: 1; the authors' code: 5). */
   draws: number;
+  /** How many of the last checkpoints vote (paper: all E; the authors' code: the last 3). */
+  votingCheckpoints: number;
 }
 
 /** The paper's main setting: alpha 0.5, beta 0.4, gamma 0.4, K 8. */
@@ -80,12 +87,13 @@ const PAPER_ATTACK_CHECKPOINT = 3;
  */
 export function parseInnOptions(raw: unknown, where = 'inn options'): InnOptions {
   const read = new OptionsReader(raw, where);
-  const alpha = read.number('alpha', { default: MAIN.alpha, min: 0 });
+  const alpha = read.number('alpha', { default: MAIN.alpha, min: -1, max: 1 });
   const beta = read.number('beta', { default: MAIN.beta, min: 0 });
   const gamma = read.number('gamma', { default: MAIN.gamma, min: 0, max: 1 });
   const backgroundFolder = read.optionalString('backgroundFolder');
   const maxBackgrounds = backgroundFolder === undefined ? BUILT_IN_BACKGROUND_COUNT : MAX_FOLDER_BACKGROUNDS;
   const backgrounds = read.number('backgrounds', { default: MAIN.backgrounds, min: 1, max: maxBackgrounds, integer: true });
+  const squash = read.oneOf<InputSquash>('squash', ['none', 'tanh'], 'none');
   const epochs = read.number('epochs', { default: 4, min: 1, max: 1000, integer: true });
   const batchSize = read.number('batchSize', { default: 128, min: 1, integer: true });
   const learningRate = read.number('learningRate', { default: 0.01, min: 0 });
@@ -103,18 +111,22 @@ export function parseInnOptions(raw: unknown, where = 'inn options'): InnOptions
   const mapping = read.oneOf<SlotMapping>('mapping', ['sum', 'argmax-mod'], 'sum');
   const vote = read.oneOf<VoteRule>('vote', ['soft', 'hard'], 'soft');
   const draws = read.number('draws', { default: 1, min: 1, max: 1000, integer: true });
+  const votingCheckpoints = read.number('votingCheckpoints', { default: epochs, min: 1, max: epochs, integer: true });
   read.done();
-  const options: InnOptions = { alpha, beta, gamma, backgrounds, epochs, batchSize, learningRate, momentum, weightDecay, init, attackCheckpoint, testNoise, mapping, vote, draws };
+  const options: InnOptions = {
+    alpha, beta, gamma, backgrounds, squash, epochs, batchSize, learningRate, momentum, weightDecay, init,
+    attackCheckpoint, testNoise, mapping, vote, draws, votingCheckpoints,
+  };
   if (backgroundFolder !== undefined) options.backgroundFolder = backgroundFolder;
   return options;
 }
 
 /**
  * The options that change the trained checkpoints (part of the cache key). Test-time options (mapping, vote,
- * draws, testNoise, attackCheckpoint) are left out, so changing them retrains nothing; the background folder is
+ * draws, testNoise, attackCheckpoint, votingCheckpoints) are left out, so changing them retrains nothing; the background folder is
  * keyed by the content of its images, not its path (see the defense).
  */
 export function trainingOptions(options: InnOptions): Record<string, unknown> {
-  const { alpha, beta, gamma, backgrounds, epochs, batchSize, learningRate, momentum, weightDecay, init } = options;
-  return { alpha, beta, gamma, backgrounds, epochs, batchSize, learningRate, momentum, weightDecay, init };
+  const { alpha, beta, gamma, backgrounds, squash, epochs, batchSize, learningRate, momentum, weightDecay, init } = options;
+  return { alpha, beta, gamma, backgrounds, squash, epochs, batchSize, learningRate, momentum, weightDecay, init };
 }

@@ -10,6 +10,7 @@ import {
   innTransform,
   saltAndPepper,
   slotBackground,
+  squashTanh,
   slotClass,
   slotLabel,
   slotLabels,
@@ -143,6 +144,19 @@ describe('the full transform', () => {
     expect(Array.from(plain.x.dataSync())).toEqual(Array.from(expected.dataSync()));
     expect(Array.from(first.x.dataSync())).not.toEqual(Array.from(plain.x.dataSync()));
     tf.dispose([x, backgrounds, first.x, second.x, plain.x, expected]);
+  });
+
+  it('squashes with tanh(1.5 (x - 0.5) + 0.5) after the background when asked', () => {
+    const x = tf.randomUniform([3, 4, 4, 1], 0, 1, 'float32', 8) as Tensor4D;
+    const backgrounds = tf.randomUniform([2, 4, 4, 1], 0, 1, 'float32', 9) as Tensor4D;
+    const settings = { alpha: -0.2, beta: 0.2, gamma: 0.2, noise: true };
+    const plain = innTransform(tf, x, settings, backgrounds, createRandom(4));
+    const squashed = innTransform(tf, x, { ...settings, squash: 'tanh' }, backgrounds, createRandom(4));
+    const expected = plain.x.dataSync().map((value) => Math.tanh(1.5 * (value - 0.5) + 0.5));
+    squashed.x.dataSync().forEach((value, index) => expect(value).toBeCloseTo(expected[index], 5));
+    const direct = squashTanh(tf, plain.x);
+    expect(Array.from(direct.dataSync())).toEqual(Array.from(squashed.x.dataSync()));
+    tf.dispose([x, backgrounds, plain.x, squashed.x, direct]);
   });
 
   it('leaves no tensors behind', () => {

@@ -16,6 +16,8 @@ export interface TransformSettings {
   gamma: number;
   /** Apply the white and salt-and-pepper noise (false: background only). */
   noise: boolean;
+  /** Squash the result with `tanh(1.5 (x - 0.5) + 0.5)` (the authors' CIFAR code); default no squashing. */
+  squash?: 'none' | 'tanh';
 }
 
 /** White noise: `(x + beta * n) / (1 + beta)` with n ~ U(0, 1) per element, drawn from `seed`. */
@@ -43,6 +45,11 @@ export function saltAndPepper(tf: TensorFlow, x: Tensor4D, gamma: number, seed: 
   });
 }
 
+/** The authors' CIFAR code's squashing: `tanh(1.5 (x - 0.5) + 0.5)`. */
+export function squashTanh(tf: TensorFlow, x: Tensor4D): Tensor4D {
+  return tf.tidy(() => tf.tanh(tf.add(tf.mul(tf.sub(x, 0.5), 1.5), 0.5)) as Tensor4D);
+}
+
 /** Draws one background index in [0, count) per image, uniformly. */
 export function drawBackgroundIndices(rng: RandomSource, batch: number, count: number): number[] {
   return Array.from({ length: batch }, () => rng.int(count));
@@ -66,7 +73,8 @@ export interface TransformedImages {
 
 /**
  * The full INN transform of a batch: `x1 = (x + beta n) / (1 + beta)`, salt-and-pepper on x1, then
- * `x' = x1 + alpha * y_k` with k uniform over the K backgrounds (noise steps skipped when `settings.noise` is false).
+ * `x' = x1 + alpha * y_k` with k uniform over the K backgrounds (noise steps skipped when `settings.noise` is false),
+ * then the optional squashing.
  */
 export function innTransform(tf: TensorFlow, x: Tensor4D, settings: TransformSettings, backgrounds: Tensor4D, rng: RandomSource): TransformedImages {
   const backgroundIndices = drawBackgroundIndices(rng, x.shape[0], backgrounds.shape[0]);
@@ -78,7 +86,8 @@ export function innTransform(tf: TensorFlow, x: Tensor4D, settings: TransformSet
       current = whiteNoise(tf, current, settings.beta, noiseSeed);
       current = saltAndPepper(tf, current, settings.gamma, saltSeed);
     }
-    return addBackgrounds(tf, current, backgrounds, backgroundIndices, settings.alpha);
+    const withBackground = addBackgrounds(tf, current, backgrounds, backgroundIndices, settings.alpha);
+    return settings.squash === 'tanh' ? squashTanh(tf, withBackground) : withBackground;
   });
   return { x: transformed, backgroundIndices };
 }
