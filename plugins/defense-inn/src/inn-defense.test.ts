@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +181,30 @@ describe('INN defense end to end (tiny model, bright/dark task)', () => {
     for (const value of probabilities.dataSync()) expect(Math.abs(value * 5 - Math.round(value * 5))).toBeLessThan(1e-5);
     probabilities.dispose();
     defense.dispose();
+  });
+
+  it('uses a background folder, keyed by image content: same images hit the cache, changed ones retrain', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'advbench-inn-folder-'));
+    const write = (name: string, grey: number) =>
+      sharp({ create: { width: 9, height: 7, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toFile(join(folder, name));
+    await write('one.png', 0);
+    await write('two.png', 255);
+    const raw = { backgroundFolder: folder, backgrounds: 2, epochs: 1, batchSize: 64, learningRate: 0.05 };
+    const progress: TrainProgress[] = [];
+    const first = await prepared(fixture.context(progress), raw);
+    expect(progress.length).toBe(2);
+    expect(first.describe().backgroundNames).toEqual(['one.png', 'two.png']);
+    expect(first.images!().map((image) => [image.label, Array.from(image.data.slice(0, 2))])).toEqual([
+      ['background 1 of 2: one.png', [0, 0]],
+      ['background 2 of 2: two.png', [1, 1]],
+    ]);
+    const same = await prepared(fixture.context([]), raw);
+    expect(same.cost().cached).toBe(true);
+    await write('two.png', 128);
+    const changed = await prepared(fixture.context([]), raw);
+    expect(changed.cost().cached).toBe(false);
+    expect(changed.describe().cacheDirectory).not.toBe(first.describe().cacheDirectory);
+    [first, same, changed].forEach((defense) => defense.dispose());
   });
 
   it('refuses to be used before prepare', async () => {

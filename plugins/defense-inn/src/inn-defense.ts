@@ -113,8 +113,10 @@ export function createInnDefense(context: PluginContext, options: InnOptions): D
 
   return {
     async prepare(): Promise<void> {
+      if (classifier !== undefined) return;
       backgrounds = await loadBackgrounds(context, options);
       const [height, width, channels] = dataset.info.inputShape;
+      backgroundTensor?.dispose();
       const flat = new Float32Array(backgrounds.images.length * height * width * channels);
       backgrounds.images.forEach((image, index) => flat.set(image, index * image.length));
       backgroundTensor = tf.tensor4d(flat, [backgrounds.images.length, height, width, channels]);
