@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { isAdvbenchError } from '../plugin-api/index.js';
+import { BACKEND_UNAVAILABLE, selectBackend } from './select-backend.js';
+
+describe('selectBackend', () => {
+  it('forces wasm, registers the fast kernels and reports version, threads and SIMD', async () => {
+    const messages: string[] = [];
+    const { tf: selected, info } = await selectBackend('wasm', { logger: { debug: () => undefined, info: (message) => messages.push(message), warn: () => undefined } });
+    expect(selected.getBackend()).toBe('wasm');
+    expect(info).toMatchObject({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: tf.version_core, threads: 1, gpu: false });
+    expect(typeof info.simd).toBe('boolean');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(messages.join('\n')).toMatch(/compute backend: wasm .*4\.22\.0, 1 thread/);
+  });
+
+  it('forces cpu', async () => {
+    const { info } = await selectBackend('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(info).toMatchObject({ name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', threads: 1, gpu: false });
+  });
+
+  it('auto takes the first that loads (here tfjs-node is not installed, so wasm)', async () => {
+    let nodeInstalled = true;
+    try {
+      await import('@tensorflow/tfjs-node' as string);
+    } catch {
+      nodeInstalled = false;
+    }
+    const { info } = await selectBackend('auto');
+    expect(info.name).toBe(nodeInstalled ? 'tensorflow' : 'wasm');
+  });
+
+  it.each(['tensorflow', 'tensorflow-gpu'] as const)('a forced %s that cannot load is an exit-2 error with the reason and what to install', async (choice) => {
+    let nodeInstalled = true;
+    try {
+      await import(choice === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu' as string);
+    } catch {
+      nodeInstalled = false;
+    }
+    if (nodeInstalled) return;
+    const error = await selectBackend(choice).then(() => undefined, (caught: unknown) => caught);
+    expect(isAdvbenchError(error)).toBe(true);
+    expect(error).toMatchObject({ code: BACKEND_UNAVAILABLE, exitCode: 2 });
+    const message = (error as Error).message;
+    expect(message).toContain(`backend '${choice}' cannot load`);
+    expect(message).toMatch(/Cannot find (package|module)/);
+    expect(message).toMatch(/npm i @tensorflow\/tfjs-node(-gpu)?@4\.22\.0/);
+  });
+
+  it('an unknown backend name is an exit-2 error', async () => {
+    await expect(selectBackend('metal' as never)).rejects.toMatchObject({ code: BACKEND_UNAVAILABLE, exitCode: 2 });
+  });
+});
