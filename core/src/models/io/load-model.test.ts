@@ -8,7 +8,7 @@ import { selectBackend } from '../../compute/select-backend.js';
 import { expectInputError } from '../testing/expect-input-error.js';
 import { tinyResnet } from '../testing/tiny-models.js';
 import { fileSystemIOHandler, writeModelFolder } from './file-system-io-handler.js';
-import { loadModel } from './load-model.js';
+import { loadModel, recognizeKerasResnet } from './load-model.js';
 import { saveModel } from './save-model.js';
 
 let root: string;
@@ -131,5 +131,33 @@ describe('loadModel of a Keras-style classifier', () => {
     Array.from(softmax).forEach((value, index) => expect(value).toBeCloseTo(probabilities[index], 6));
     loaded.dispose();
     keras.dispose();
+  });
+});
+
+describe('recognizeKerasResnet', () => {
+  const topology = (name: string, extraLayers: Array<Record<string, unknown>> = []) => ({
+    keras_version: '3.15.1',
+    backend: 'tensorflow',
+    model_config: {
+      class_name: 'Functional',
+      config: {
+        name,
+        layers: [
+          { class_name: 'InputLayer', config: { batch_shape: [null, 64, 48, 3], name: 'input_layer' } },
+          ...extraLayers,
+          { class_name: 'Conv2D', config: { name: 'conv1_conv', filters: 64 } },
+          { class_name: 'Dense', config: { name: 'predictions', units: 7, activation: 'softmax' } },
+        ],
+      },
+    },
+  });
+
+  it('reads the architecture, input shape and classes of a converted Keras applications ResNet', () => {
+    expect(recognizeKerasResnet(topology('resnet101'))).toEqual({ architecture: 'resnet101', inputShape: [64, 48, 3], classes: 7 });
+  });
+
+  it('leaves other models and advbench-saved ones alone', () => {
+    expect(recognizeKerasResnet(topology('mobilenet'))).toBeUndefined();
+    expect(recognizeKerasResnet(topology('resnet50', [{ class_name: 'CaffePreprocessing', config: { name: 'caffe_preprocessing' } }]))).toBeUndefined();
   });
 });
