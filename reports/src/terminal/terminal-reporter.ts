@@ -87,6 +87,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
           break;
         }
         case 'train-start':
+          lastLogged.set(`train:${event.defense}`, now());
           print(`train ${event.defense}: started`);
           break;
         case 'train-progress':
@@ -101,7 +102,8 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
           break;
         case 'cell-start':
           positions.set(event.cell.id, `${event.index}/${event.total}`);
-          if (!tty) stream.write(`cell ${event.index}/${event.total} ${event.cell.id}: started\n`);
+          // Plain logs show a cell's progress only when it runs longer than the log interval.
+          lastLogged.set(`cell:${event.cell.id}`, now());
           break;
         case 'cell-progress':
           cellProgress = event;
