@@ -164,6 +164,25 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
     values.forEach((value) => expect(value).toBeCloseTo(0.5, 5));
   });
 
+  it('freezes the first misclassified iterate on a deterministic surface, keeps the highest loss on a randomized one', async () => {
+    const rising = (randomized: boolean): AttackSurface => ({
+      name: 'rising',
+      description: 'loss rises with brightness, misclassified above 0.5',
+      output: 'logits',
+      randomized,
+      forward: (x) =>
+        tf.tidy(() => {
+          const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        }),
+    });
+    // From 0.5: 0.55 (first misclassified), 0.6, ..., 0.75.
+    const frozen = await run(rising(false), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
+    frozen.forEach((value) => expect(value).toBeCloseTo(0.55, 5));
+    const highest = await run(rising(true), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
+    highest.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+  });
+
   it('returns the final iterate with keep "last", after exactly steps gradient passes', async () => {
     let calls = 0;
     const peaked: AttackSurface = {

@@ -17,7 +17,7 @@ interface Evaluation {
   fooled: Tensor1D;
 }
 
-/** The best iterate per example so far: the first misclassified one, else the one with the highest loss. */
+/** The best iterate per example so far (see {@link consider} for what "best" means). */
 interface Best {
   x: Tensor4D;
   loss: Tensor1D;
@@ -30,8 +30,9 @@ interface Best {
  * Paper: "Towards Deep Learning Models Resistant to Adversarial Attacks", arXiv 1706.06083.
  * Distance: Linf, on the [0, 1] pixel scale. Loss: cross-entropy on logits (NLL on log-probabilities).
  * Each step moves by `stepSize * sign(gradient)` and projects to the eps-ball around `x` and to [0, 1]. Per example
- * the most damaging iterate over all steps and restarts is returned (the first the surface misclassifies, else the
- * one with the highest loss), not the last. On a randomized surface the gradient, loss and probabilities are
+ * the most damaging iterate over all steps and restarts is returned, not the last: on a deterministic surface the
+ * first one the surface misclassifies, else the one with the highest loss; on a randomized surface the one with the
+ * highest EOT-averaged loss. On a randomized surface the gradient, loss and probabilities are
  * averaged over `eotSamples` draws (EOT, Athalye et al. 2018). Gradients are taken w.r.t. the input only.
  * With `keep: 'last'` (adversarial training) it is plain PGD: the final iterate, exactly `steps` gradient passes.
  * Shapes: x [batch, h, w, c] in [0, 1], y int32 [batch]; returns a new [batch, h, w, c] tensor the caller owns.
@@ -89,11 +90,15 @@ function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor
   });
 }
 
-/** Replaces, per example, the best iterate by `candidate` where it is more damaging. Disposes the old tensors. */
-function consider(tf: TensorFlow, best: Best, candidate: Tensor4D, evaluation: Evaluation): void {
+/**
+ * Replaces, per example, the best iterate by `candidate` where it is more damaging. Disposes the old tensors.
+ * Deterministic surface: once an example is misclassified its iterate is frozen; before that, a misclassified or
+ * higher-loss one wins. Randomized surface: one draw's verdict is noise, so the highest (EOT-averaged) loss wins.
+ */
+function consider(tf: TensorFlow, best: Best, candidate: Tensor4D, evaluation: Evaluation, randomized: boolean): void {
   const next = tf.tidy(() => {
-    // Once an example is misclassified its iterate is frozen; before that, a misclassified or higher-loss one wins.
-    const improve = tf.logicalAnd(tf.equal(best.fooled, 0), tf.logicalOr(tf.greater(evaluation.fooled, 0), tf.greater(evaluation.loss, best.loss)));
+    const higher = tf.greater(evaluation.loss, best.loss);
+    const improve = randomized ? higher : tf.logicalAnd(tf.equal(best.fooled, 0), tf.logicalOr(tf.greater(evaluation.fooled, 0), higher));
     return {
       x: tf.where(tf.reshape(improve, [-1, 1, 1, 1]), candidate, best.x) as Tensor4D,
       loss: tf.where(improve, evaluation.loss, best.loss) as Tensor1D,
@@ -140,9 +145,10 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
           const evaluation = evaluate(tf, surface, current, y, restartRng, draws, step < options.steps);
-          consider(tf, best, current, evaluation);
+          consider(tf, best, current, evaluation, surface.randomized);
           const rate = successRate();
-          const finished = step === options.steps || rate === 1;
+          // Every example fooled (and frozen) on a deterministic surface: further steps cannot change the result.
+          const finished = step === options.steps || (rate === 1 && !surface.randomized);
           if (onStep && step > 0 && (step % options.progressEvery === 0 || finished)) {
             const loss = tf.tidy(() => tf.mean(evaluation.loss).dataSync()[0]);
             onStep({ step, steps: options.steps, restart, restarts: options.restarts, successRate: rate, loss });
@@ -161,7 +167,7 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
       } finally {
         current.dispose();
       }
-      if (successRate() === 1) break;
+      if (successRate() === 1 && !surface.randomized) break;
     }
     return best.x;
   } catch (error) {
