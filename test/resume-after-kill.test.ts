@@ -96,8 +96,9 @@ describe('resume after SIGKILL (slow: real child processes)', () => {
     const counts = store.completionCounts();
     store.close();
     expect(results.status).toBe('completed');
-    // The model trained by the second process is reused, not retrained.
+    // The model trained by the second process is reused, not retrained; the first one's half entry is gone.
     expect(results.defenses[0].cost?.cached).toBe(true);
+    expect(training(cacheDirectory)).toBe(false);
     expect(results.cells.map((cell) => cell.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(results.cells.every((cell) => cell.outcomes?.length === 24)).toBe(true);
     // Exactly one completion per cell across the three processes: none lost, none computed twice.

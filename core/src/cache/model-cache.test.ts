@@ -62,3 +62,18 @@ describe('FileModelCache', () => {
     expect(existsSync(one.directory)).toBe(true);
   });
 });
+
+describe('FileModelCache cleanup', () => {
+  it('removes temporary folders of dead processes and keeps those of live ones', async () => {
+    const folder = temporaryFolder();
+    const { mkdirSync } = await import('node:fs');
+    // pid 2^22 + 1 is above Linux's pid_max default ceiling, so no process has it.
+    mkdirSync(join(folder, `.tmp-00ff-${2 ** 22 + 1}-abcd`), { recursive: true });
+    mkdirSync(join(folder, `.tmp-00ff-${process.ppid}-abcd`), { recursive: true });
+    const cache = new FileModelCache(folder, scope);
+    await cache.getOrCreate({ c: 1 }, async () => ({}));
+    const names = readdirSync(folder);
+    expect(names).not.toContain(`.tmp-00ff-${2 ** 22 + 1}-abcd`);
+    expect(names).toContain(`.tmp-00ff-${process.ppid}-abcd`);
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheEntry, ModelCache } from '../plugin-api/index.js';
 import { canonicalJson } from './canonical-json.js';
@@ -24,7 +24,8 @@ export interface ModelCacheScope {
  * A content-addressed folder cache of trained models. The key of an entry is the SHA-256 of the plugin's parts
  * together with the scope (dataset hash, architecture, seed, code version). An entry is built in a temporary
  * folder and renamed into place only after `create` resolved and the metadata file was written last, so a run
- * killed while training leaves no half entry behind; concurrent requests for one key in a process share one build.
+ * killed while training leaves no half entry behind (its temporary folder is removed by the next build once that
+ * process is gone); concurrent requests for one key in a process share one build.
  */
 export class FileModelCache implements ModelCache {
   private readonly building = new Map<string, Promise<CacheEntry>>();
@@ -52,11 +53,22 @@ export class FileModelCache implements ModelCache {
     return build;
   }
 
+  /** Removes temporary folders left by killed processes (their pid no longer runs). */
+  private async removeAbandoned(): Promise<void> {
+    for (const name of await readdir(this.directory)) {
+      const match = TEMPORARY_NAME.exec(name);
+      if (match && Number(match[1]) !== process.pid && !processAlive(Number(match[1]))) {
+        await rm(join(this.directory, name), { recursive: true, force: true });
+      }
+    }
+  }
+
   private async lookupOrBuild(key: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     const directory = join(this.directory, key);
     const existing = await readMetadata(directory);
     if (existing) return { directory, hit: true, metadata: existing };
     await mkdir(this.directory, { recursive: true });
+    await this.removeAbandoned();
     const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(temporary, { recursive: true });
     try {
@@ -78,6 +90,19 @@ export class FileModelCache implements ModelCache {
       await rm(temporary, { recursive: true, force: true });
       throw error;
     }
+  }
+}
+
+/** Temporary folder names: `.tmp-<key prefix>-<pid>-<random>`. */
+const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(\d+)-[0-9a-f]+$/;
+
+/** True when a process with this id is running (on this machine). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
