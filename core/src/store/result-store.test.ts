@@ -102,3 +102,18 @@ describe('ResultStore', () => {
     await expect(loadRunResults(out)).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_RESULTS_MISSING' });
   });
 });
+
+describe('loadRunResults', () => {
+  it('reads a live run without writing and refuses a database that is not one of ours', async () => {
+    const out = temporaryFolder();
+    const writer = openStore(out);
+    writer.begin(plan());
+    const loaded = await loadRunResults(out);
+    expect(loaded.cells).toHaveLength(2);
+    writer.close();
+    const { writeFileSync } = await import('node:fs');
+    const other = temporaryFolder();
+    writeFileSync(join(other, 'results.sqlite'), 'not a database');
+    await expect(loadRunResults(other)).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_RESULTS_DATABASE' });
+  });
+});

@@ -37,9 +37,18 @@ export class ResultStore {
   private readonly database: Database.Database;
 
   /**
-   * @param out - the run's out folder (created when missing)
+   * @param out - the run's out folder (created when missing, unless read-only)
+   * @param options - `readOnly`: open an existing database without writing to it (for readers of a live run)
    */
-  constructor(readonly out: string) {
+  constructor(
+    readonly out: string,
+    options: { readOnly?: boolean } = {},
+  ) {
+    if (options.readOnly) {
+      this.database = new Database(join(out, RESULTS_DATABASE_FILE), { readonly: true, fileMustExist: true });
+      this.database.pragma('busy_timeout = 5000');
+      return;
+    }
     mkdirSync(out, { recursive: true });
     this.database = new Database(join(out, RESULTS_DATABASE_FILE));
     this.database.pragma('journal_mode = WAL');

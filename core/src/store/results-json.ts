@@ -21,11 +21,16 @@ export async function writeResultsJson(out: string, results: RunResults): Promis
  */
 export async function loadRunResults(out: string): Promise<RunResults> {
   if (existsSync(join(out, RESULTS_DATABASE_FILE))) {
-    const store = new ResultStore(out);
+    const databasePath = join(out, RESULTS_DATABASE_FILE);
+    let store: ResultStore | undefined;
     try {
+      // Read-only: `advbench serve` reads while a run writes.
+      store = new ResultStore(out, { readOnly: true });
       if (store.header()) return store.results();
+    } catch (cause) {
+      throw inputError('ADVBENCH_ERR_RESULTS_DATABASE', `${databasePath} is not a readable advbench results database: ${(cause as Error).message}`, { cause, details: { path: databasePath } });
     } finally {
-      store.close();
+      store?.close();
     }
   }
   const jsonPath = join(out, RESULTS_JSON_FILE);
