@@ -106,10 +106,29 @@ describe('defense adv-training', () => {
     const options = parseAdvTrainingOptions({ mode: 'fast', epsilon: 0.15, init: 'scratch', epochs: 1, batchSize: 16 });
     const context = createPluginContext({ ...harness().context, base: () => Promise.reject(new Error('base must not be used')) });
     const defense = await advTraining.create(context, options);
+    const before = tf.memory().numTensors;
     await defense.prepare();
     expect(defense.cost()).toMatchObject({ examples: 64, forwardPasses: 128, cached: false });
     expect(defense.describe()).toMatchObject({ init: 'scratch', baseKey: undefined });
     defense.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops with ADVBENCH_ERR_ABORTED when the run is aborted, leaving no tensors and no cache entry', async () => {
+    const options = parseAdvTrainingOptions({ mode: 'pgd', steps: 2, epsilon: 0.1, init: 'scratch', epochs: 3, batchSize: 8 });
+    const controller = new AbortController();
+    // A context whose real trainer watches this signal (the harness's trainer is bound to its own).
+    const { training: _ownTrainer, ...parts } = harness().context;
+    const context = createPluginContext({ ...parts, signal: controller.signal, progress: { train: (event) => event.step === 3 && controller.abort() } });
+    const defense = await advTraining.create(context, options);
+    const before = tf.memory().numTensors;
+    await expect(defense.prepare()).rejects.toMatchObject({ code: 'ADVBENCH_ERR_ABORTED' });
+    expect(tf.memory().numTensors).toBe(before);
+    // Nothing was cached: a new attempt trains (and builds its attack) again.
+    const retry = await advTraining.create(harness().context, options);
+    await retry.prepare();
+    expect(retry.cost().cached).toBe(false);
+    retry.dispose();
   });
 
   it('pgd mode fine-tunes a copy of the base (left untouched), counts steps + 1 passes, and is cached', async () => {
