@@ -20,7 +20,8 @@ export interface HtmlReporterOptions {
 export const REPORT_FILE_NAME = 'report.html';
 
 /**
- * A reporter that writes `<out>/report.html` atomically when the run ends (and every `everyCells` finished cells).
+ * A reporter that writes `<out>/report.html` atomically when the run ends (and every `everyCells` finished cells;
+ * on `close()` without a run-end, after a crash, it writes what the run finished).
  * `onEvent` never blocks: writes are queued one after another; `close()` waits for the queue.
  */
 export function createHtmlReporter(options: HtmlReporterOptions): Reporter {
@@ -28,6 +29,7 @@ export function createHtmlReporter(options: HtmlReporterOptions): Reporter {
   const onError = options.onError ?? ((error: unknown) => process.stderr.write(`advbench: could not write ${path}: ${String(error)}\n`));
   let queue: Promise<void> = Promise.resolve();
   let cellsSinceWrite = 0;
+  let ended = false;
   const mirror = new RunStateMirror();
   const getResults = options.getResults ?? (() => mirror.results);
   const write = (): void => {
@@ -48,9 +50,17 @@ export function createHtmlReporter(options: HtmlReporterOptions): Reporter {
           write();
         }
       }
-      if (event.type === 'run-end') write();
+      if (event.type === 'run-end') {
+        ended = true;
+        write();
+      }
     },
     async close(): Promise<void> {
+      // A run that stopped without run-end (a crash) still leaves a report of what it finished.
+      if (!ended && (options.getResults !== undefined || mirror.results !== undefined)) {
+        ended = true;
+        write();
+      }
       await queue;
     },
   };
