@@ -109,7 +109,7 @@ describe('resume after SIGKILL (slow: real child processes)', () => {
   }, 300_000);
 
   it('stops on Ctrl-C (SIGINT) after the current batch with exit code 130, saying how to resume', async () => {
-    const config = testSweepConfig(plugins, { cacheDirectory: join(root, 'cache'), attackOptions: { delayMs: 250 }, epsilons: [0, 0.02, 0.05] });
+    const config = testSweepConfig(plugins, { cacheDirectory: join(root, 'cache'), attackOptions: { delayMs: 250 }, epsilons: [0, 0.05] });
     const configPath = join(root, 'interrupt.json');
     writeFileSync(configPath, JSON.stringify(config));
     const out = join(root, 'interrupted');
@@ -122,13 +122,13 @@ describe('resume after SIGKILL (slow: real child processes)', () => {
     const stopped = store.results();
     store.close();
     expect(stopped.status).toBe('interrupted');
-    expect(stopped.cells.filter((cell) => cell.status === 'done').length).toBeLessThan(3);
+    expect(stopped.cells.map((cell) => cell.status)).toEqual(['done', 'pending']);
 
     const resumed = startCli(['--resume', out]);
     expect(await resumed.exit, resumed.lines.join('\n')).toBe(0);
     const finalStore = openStore(out);
-    expect(finalStore.results().cells.map((cell) => cell.status)).toEqual(['done', 'done', 'done']);
-    expect([...finalStore.completionCounts().values()]).toEqual([1, 1, 1]);
+    expect(finalStore.results().cells.map((cell) => cell.status)).toEqual(['done', 'done']);
+    expect([...finalStore.completionCounts().values()]).toEqual([1, 1]);
     finalStore.close();
   }, 300_000);
 });

@@ -188,7 +188,7 @@ export class SweepRunner {
       configHash: identity.configHash,
       config: JSON.parse(JSON.stringify(this.spec)) as Record<string, unknown>,
       dataset: this.dataset!.info,
-      model: { name: this.spec.model.name, ...(this.spec.model.weights ? { pretrained: this.spec.model.weights } : {}), ...(previous.size > 0 ? {} : {}) },
+      model: { name: this.spec.model.name, ...(this.spec.model.weights ? { pretrained: this.spec.model.weights } : {}) },
       defenses: this.defenses.map((state) => {
         const before = previous.get(state.name);
         const base: DefenseResult = {
@@ -353,15 +353,13 @@ export class SweepRunner {
     await this.export();
   }
 
+  /** A defense's clean accuracy is that of its first finished clean cell (its first surface, in plan order). */
   private refreshCleanAccuracy(name: string): void {
     const defense = this.defenseResult(name);
     const clean = this.results.cells.find((cell) => cell.defense === name && cell.attack === CLEAN_ATTACK && cell.status === 'done');
-    if (clean?.result && defense.cleanAccuracy?.samples !== clean.result.samples) {
-      defense.cleanAccuracy = clean.result;
-      this.store.saveDefense(defense, this.defenses.findIndex((state) => state.name === name));
-    } else if (clean?.result) {
-      defense.cleanAccuracy = clean.result;
-    }
+    if (!clean?.result || defense.cleanAccuracy === clean.result) return;
+    defense.cleanAccuracy = clean.result;
+    this.store.saveDefense(defense, this.defenses.findIndex((state) => state.name === name));
   }
 
   private attackInstance(name: string): Promise<AttackInstance> {
