@@ -201,6 +201,7 @@ async function lastIterate(
         onStep({ step, steps: options.steps, restart: 1, restarts: 1, successRate, loss });
       }
       tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
+      if (step % options.progressEvery === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     return current;
   } catch (error) {
