@@ -15,3 +15,5 @@ export { CHECKPOINT_FILE, readCheckpointMetadata, type CheckpointMetadata } from
 export { buildModel, findModel, listModels } from './zoo/model-zoo.js';
 export type { ModelBuildOptions, ZooEntry } from './zoo/zoo-types.js';
 export { CaffePreprocessing, CAFFE_BGR_MEANS } from './zoo/caffe-preprocessing-layer.js';
+export { describeModel, formatModelDescription, type ModelDescription } from './describe-model.js';
+export { recognizeKerasResnet } from './io/load-model.js';
