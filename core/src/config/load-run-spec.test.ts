@@ -66,3 +66,10 @@ describe('epsilons', () => {
     expect(formatEpsilon(8 / 255)).toBe('8/255');
   });
 });
+
+describe('entry names', () => {
+  it('derives short names from package names and paths', async () => {
+    const spec = await loadRunSpec({ configPath: writeConfig({ defenses: ['./plugins/advbench-defense-bit-depth', '@someone/defense-jpeg', 'none'] }), overrides: {}, cwd: '/' });
+    expect(spec.defenses.map((entry) => entry.name)).toEqual(['bit-depth', 'jpeg', 'none']);
+  });
+});

@@ -143,7 +143,7 @@ function readEntries(value: unknown, where: string, isDefense: boolean): PluginE
 function pluginBaseName(reference: string): string {
   const parts = reference.split(/[\\/]/).filter(Boolean);
   const last = parts.at(-1) ?? reference;
-  return last.replace(/^(defense|attack)-/, '');
+  return last.replace(/^(@[^/]+\/)?/, '').replace(/^advbench-/, '').replace(/^(defense|attack)-/, '');
 }
 
 function readEntry(value: unknown, where: string, isDefense: boolean): PluginEntrySpec {
