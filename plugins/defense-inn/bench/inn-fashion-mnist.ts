@@ -3,6 +3,7 @@
  * undefended base on this machine's backend. Prints one JSON line with timings and clean accuracies.
  *
  *   npx tsx plugins/defense-inn/bench/inn-fashion-mnist.ts [trainSamples=6000] [testSamples=500] [baseEpochs=3] [innEpochs=4] [learningRate=0.01]
+ *   (INN_BENCH_BACKEND=wasm|cpu|tensorflow|auto picks the backend; default auto)
  *
  * The base model (trained like the quick preset's `none`: batch 64, learning rate 0.05) is kept in the system temp
  * folder and reused by later invocations with the same sizes. The INN cache lives in a fresh temporary folder, so
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import '@tensorflow/tfjs-layers';
 import { applyPreset } from '../../../core/src/plugin-api/index.js';
 import type { LayersModel, Tensor2D, Tensor4D, TrainProgress } from '../../../core/src/plugin-api/index.js';
+import type { BackendChoice } from '../../../core/src/config/run-spec.js';
 import { FileModelCache } from '../../../core/src/cache/model-cache.js';
 import { selectBackend } from '../../../core/src/compute/select-backend.js';
 import { openDataset } from '../../../core/src/data/open-dataset.js';
@@ -26,7 +28,7 @@ import { createTrainer } from '../../../core/src/training/trainer.js';
 import innDefense from '../src/index.js';
 
 const [trainSamples = 6000, testSamples = 500, baseEpochs = 3, innEpochs = 4, learningRate = 0.01] = process.argv.slice(2).map(Number);
-const { tf, info: backend } = await selectBackend('auto');
+const { tf, info: backend } = await selectBackend((process.env.INN_BENCH_BACKEND ?? 'auto') as BackendChoice);
 const dataset = await openDataset({ reference: 'fashion-mnist', trainSamples, testSamples }, { seed: 0 });
 const access = createDatasetAccess(tf, dataset);
 const models = createModelAccess({ architecture: 'bench-resnet', inputShape: dataset.info.inputShape });
