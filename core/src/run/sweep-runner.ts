@@ -109,7 +109,7 @@ export class SweepRunner {
       await this.createDefenses();
       this.results = this.plan(identity);
       this.store.begin(this.results);
-      this.store.recordEvent(this.emit({ type: 'run-start', results: this.results, resumed: identity.resumed }));
+      this.store.recordEvent(this.emit({ type: 'run-start', results: structuredClone(this.results), resumed: identity.resumed }));
       await this.export();
       const interrupted = await this.sweep();
       const failed = this.results.cells.some((cell) => cell.status === 'failed');
