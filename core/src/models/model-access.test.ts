@@ -40,6 +40,22 @@ describe('createModelAccess', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('load refuses a checkpoint of another input shape or another architecture', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'advbench-access-'));
+    try {
+      const small = createModelAccess({ architecture: 'bench-resnet', inputShape: [16, 16, 1] });
+      const model = small.create({ classes: 4, rng: createRandom(1) });
+      await small.save(model, join(directory, 'bench'));
+      model.dispose();
+      const before = tf.memory().numTensors;
+      await expectInputError(createModelAccess({ architecture: 'bench-resnet', inputShape: [28, 28, 1] }).load(join(directory, 'bench')), 'takes 16x16x1 inputs', '28x28x1');
+      await expectInputError(createModelAccess({ architecture: 'resnet20', inputShape: [16, 16, 1] }).load(join(directory, 'bench')), 'holds a bench-resnet', 'resnet20');
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown architecture or an input shape it cannot take', async () => {
     await expectInputError(() => createModelAccess({ architecture: 'vgg16', inputShape: [32, 32, 3] }), 'unknown model "vgg16"');
     await expectInputError(() => createModelAccess({ architecture: 'resnet152', inputShape: [28, 28, 1] }), 'resnet152');
