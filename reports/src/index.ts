@@ -3,7 +3,8 @@
  * leaderboard, and the live websocket viewer. Core loads this package at run time (core/src/cli/load-reports.ts).
  */
 export { renderReport, type RenderReportOptions } from './html/render-report.js';
-export type { DefenseImage } from './html/defense-images.js';
+export type { InlineImage } from './html/defense-images.js';
+export { pngDataUrl, type PixelImage } from './html/png-data-url.js';
 export { summarizeRun, headlineEpsilonOf, type RunSummary, type DefenseSummary, type AccuracyCurve, type CurvePoint } from './analysis/summarize-run.js';
 export { IMAGENET_LITERATURE, LITERATURE_SOURCE, literatureFor, looksLikeImageNet, type LiteraturePoint } from './analysis/literature-points.js';
 export { sampleRunResults, type SampleRunOptions } from './fixtures/sample-run-results.js';

@@ -1,4 +1,5 @@
 import type { Reporter } from '../events/event-bus.js';
+import type { DefenseImage } from '../plugin-api/defense-types.js';
 import { AdvbenchError } from '../plugin-api/errors.js';
 import type { RunResults } from '../store/result-types.js';
 
@@ -20,10 +21,15 @@ export interface LiveServerHandle extends Reporter {
 
 /** What core calls in @advbench/reports, loaded at run time so core has no static dependency on it. */
 export interface ReportsModule {
-  /** The self-contained HTML report of a run. */
-  renderReport(results: RunResults): string;
+  /** The self-contained HTML report of a run (images per defense name: a defense's `images()`, embedded as PNG). */
+  renderReport(results: RunResults, options?: { images?: Record<string, DefenseImage[]> }): string;
   /** Writes `<out>/report.html` at run-end (from `getResults`, default: the results rebuilt from the events). */
-  createHtmlReporter(options: { out: string; getResults?: () => Promise<RunResults> | RunResults; everyCells?: number }): Reporter;
+  createHtmlReporter(options: {
+    out: string;
+    getResults?: () => Promise<RunResults> | RunResults;
+    getImages?: () => Record<string, DefenseImage[]> | undefined | Promise<Record<string, DefenseImage[]> | undefined>;
+    everyCells?: number;
+  }): Reporter;
   /** Progress bars on a TTY, plain lines otherwise; a leaderboard table at run-end. */
   createTerminalReporter(options: {
     stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Reporter, RunEvent, RunResults } from '@advbench/core';
 import { RunStateMirror } from '../state/run-state-mirror.js';
-import { renderReport } from './render-report.js';
+import { renderReport, type RenderReportOptions } from './render-report.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Options of {@link createHtmlReporter}. */
@@ -10,6 +10,8 @@ export interface HtmlReporterOptions {
   out: string;
   /** The run's results (called when a report is written; default: the results rebuilt from the run's events). */
   getResults?: () => Promise<RunResults> | RunResults;
+  /** Images per defense entry name to embed (for example each defense's `images()`), asked for at each write. */
+  getImages?: () => Promise<RenderReportOptions['images']> | RenderReportOptions['images'];
   /** Also rewrite the report after every this many finished cells (default 0: only at run-end). */
   everyCells?: number;
   /** Told about a failed write (default: a line on stderr). The run goes on. */
@@ -36,7 +38,7 @@ export function createHtmlReporter(options: HtmlReporterOptions): Reporter {
     queue = queue
       .then(async () => {
         const results = await getResults();
-        if (results !== undefined) await writeFileAtomic(path, renderReport(results));
+        if (results !== undefined) await writeFileAtomic(path, renderReport(results, { images: await options.getImages?.() }));
       })
       .catch(onError);
   };

@@ -85,6 +85,9 @@ describe('renderReport', () => {
     const page = renderReport(withImages, { images: { 'inn-b': [{ label: 'remote', dataUrl: 'http://example.com/y.png' }] } });
     expect(all(page, /<img src="([^"]+)"/g)).toEqual([pixel]);
     expect(page).not.toContain('example.com');
+    const pixels = renderReport(withImages, { images: { 'inn-a': [{ label: 'background 1', shape: [2, 2, 3], data: new Float32Array(12).fill(0.5) }] } });
+    expect(all(pixels, /<img src="(data:image\/png;base64,[^"]+)"/g)).toHaveLength(2);
+    expect(pixels).toContain('<figcaption>background 1</figcaption>');
   });
 
   it('escapes names from the config', () => {

@@ -5,12 +5,13 @@ import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.
 import { summarizeRun } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
-import { imagesFromDescription, isInlineImage, type DefenseImage } from './defense-images.js';
+import { imagesFromDescription, toInlineImage, type InlineImage } from './defense-images.js';
+import type { PixelImage } from './png-data-url.js';
 
 /** Options of {@link renderReport}. */
 export interface RenderReportOptions {
-  /** Extra images per defense entry name (inline data URLs only; others are dropped). */
-  images?: Record<string, DefenseImage[]>;
+  /** Extra images per defense entry name: inline data URLs, or pixels (a defense's `images()`), encoded as PNG. Anything else is dropped. */
+  images?: Record<string, Array<InlineImage | PixelImage>>;
 }
 
 let compiled: HandlebarsTemplateDelegate | undefined;
@@ -71,7 +72,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     ...summary.failedCells.map((cell) => ({ id: cell.id, title: `${cell.defense} · ${cell.attack} · ${cell.surface} · ε=${formatEpsilon(cell.epsilon)}`, error: cell.error ?? 'no error message recorded' })),
   ];
   const images = results.defenses
-    .map((defense) => ({ defense: defense.name, items: [...imagesFromDescription(defense), ...(options.images?.[defense.name] ?? []).filter((image) => isInlineImage(image.dataUrl))] }))
+    .map((defense) => ({ defense: defense.name, items: [...imagesFromDescription(defense), ...(options.images?.[defense.name] ?? []).map(toInlineImage).filter((image) => image !== undefined)] }))
     .filter((entry) => entry.items.length > 0);
   const cells = results.cells.map((cell) => ({
     id: cell.id,
