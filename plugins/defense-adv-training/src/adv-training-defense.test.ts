@@ -169,7 +169,9 @@ describe('defense adv-training', () => {
   it('validates options per mode and expands presets', () => {
     expect(parseAdvTrainingOptions(undefined)).toMatchObject({ mode: 'fast', steps: 1, stepSizeFactor: 1.25, randomStart: true, init: 'base', epsilon: 8 / 255 });
     expect(parseAdvTrainingOptions({ mode: 'pgd' })).toMatchObject({ steps: 7, stepSizeFactor: 2.5 });
-    expect(parseAdvTrainingOptions(applyPreset({ preset: 'madry', epochs: 1 }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'pgd', steps: 7, epochs: 1 });
+    expect(parseAdvTrainingOptions(applyPreset({ preset: 'madry', epochs: 1 }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'pgd', steps: 7, epochs: 1, schedule: 'constant' });
+    expect(parseAdvTrainingOptions(applyPreset({ preset: 'fast' }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'fast', steps: 1, schedule: 'cyclic' });
+    expect(() => parseAdvTrainingOptions({ schedule: 'cosine' })).toThrow(/schedule must be one of "constant", "cyclic"/);
     expect(() => parseAdvTrainingOptions({ mode: 'fast', steps: 3 })).toThrow(/steps must be 1 in mode "fast"/);
     expect(() => parseAdvTrainingOptions({ mode: 'free' })).toThrow(expect.objectContaining({ exitCode: 2, code: 'ADVBENCH_ERR_OPTIONS_VALUE' }));
     expect(() => parseAdvTrainingOptions({ epsilon: 2 })).toThrow(/epsilon must be <= 1/);

@@ -11,6 +11,7 @@ import type {
   TrainingCost,
 } from '@advbench/core/plugin-api';
 import { attackOptionsFor, type AdvTrainingOptions } from './adv-training-options.js';
+import { learningRateSchedule } from './learning-rate-schedule.js';
 
 /** A differentiable logits surface over `model` in inference mode (batch norm uses its moving statistics). */
 function logitsSurface(model: LayersModel, description: string): AttackSurface {
@@ -61,7 +62,7 @@ export function createAdvTrainingDefense(context: PluginContext, options: AdvTra
         model: fresh,
         epochs: options.epochs,
         batchSize: options.batchSize,
-        learningRate: options.learningRate,
+        learningRate: learningRateSchedule(options.schedule, options.learningRate, options.epochs),
         momentum: options.momentum,
         weightDecay: options.weightDecay,
         rng: context.rng.fork('shuffle'),

@@ -1,4 +1,5 @@
 import { OptionsReader, inputError } from '@advbench/core/plugin-api';
+import type { ScheduleName } from './learning-rate-schedule.js';
 
 /** Resolved options of the `adv-training` defense. */
 export interface AdvTrainingOptions {
@@ -16,8 +17,10 @@ export interface AdvTrainingOptions {
   epochs: number;
   /** Batch size (default 128). */
   batchSize: number;
-  /** SGD learning rate (default 0.05, constant). */
+  /** SGD learning rate (default 0.05): the constant rate, or the peak of the cyclic schedule. */
   learningRate: number;
+  /** `constant` (default) or `cyclic` (Wong et al.'s one-cycle triangle, peak `learningRate` at 2/5 of training). */
+  schedule: ScheduleName;
   /** SGD momentum (default 0.9). */
   momentum: number;
   /** Weight decay (default 5e-4). */
@@ -30,8 +33,8 @@ export interface AdvTrainingOptions {
 export const ADV_TRAINING_PRESETS: Readonly<Record<string, Record<string, unknown>>> = Object.freeze({
   /** PGD-7 adversarial training at 8/255 with step 2.5 * eps / 7 (Madry et al.). */
   madry: { mode: 'pgd', steps: 7, stepSizeFactor: 2.5, epsilon: 8 / 255 },
-  /** Fast FGSM adversarial training at 8/255, step 1.25 * eps, random start (Wong et al.). */
-  fast: { mode: 'fast', epsilon: 8 / 255 },
+  /** Fast FGSM adversarial training at 8/255, step 1.25 * eps, random start, cyclic learning rate (Wong et al.). */
+  fast: { mode: 'fast', epsilon: 8 / 255, schedule: 'cyclic', learningRate: 0.2 },
 });
 
 /** Validates raw `adv-training` options (after preset expansion) and fills the mode's defaults; errors name the key. */
@@ -47,6 +50,7 @@ export function parseAdvTrainingOptions(raw: unknown, where = 'adv-training opti
     epochs: read.number('epochs', { default: 2, min: 0, integer: true }),
     batchSize: read.number('batchSize', { default: 128, min: 1, integer: true }),
     learningRate: read.number('learningRate', { default: 0.05, min: 0 }),
+    schedule: read.oneOf('schedule', ['constant', 'cyclic'] as const, 'constant'),
     momentum: read.number('momentum', { default: 0.9, min: 0, max: 1 }),
     weightDecay: read.number('weightDecay', { default: 5e-4, min: 0 }),
     init: read.oneOf('init', ['base', 'scratch'] as const, 'base'),
