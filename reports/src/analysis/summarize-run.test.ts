@@ -64,8 +64,9 @@ describe('summarizeRun', () => {
     expect(summary.rankingRule).toContain('8/255');
   });
 
-  it('picks the largest eps <= 8/255 as headline, and 0 without positive budgets', () => {
+  it('picks the largest eps <= 8/255 as headline, else the smallest positive, and 0 without positive budgets', () => {
     expect(headlineEpsilonOf([0, 2 / 255, 6 / 255, 16 / 255])).toBeCloseTo(6 / 255);
+    expect(headlineEpsilonOf([0, 32 / 255, 16 / 255])).toBeCloseTo(16 / 255);
     expect(headlineEpsilonOf([0])).toBe(0);
   });
 

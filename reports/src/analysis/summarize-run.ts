@@ -55,7 +55,7 @@ export interface DefenseSummary {
 export interface RunSummary {
   /** Every epsilon of the grid, ascending (0 included when clean cells exist). */
   epsilons: number[];
-  /** The headline epsilon: the largest of the grid <= 8/255 (0 when the grid has no positive budget). */
+  /** The headline epsilon: the largest of the grid <= 8/255, else the smallest positive one (0 without positive budgets). */
   headlineEpsilon: number;
   /** The ranking rule, in words, as stated on the page. */
   rankingRule: string;
@@ -101,10 +101,12 @@ function normalisedArea(points: CurvePoint[]): number | undefined {
   return area / range;
 }
 
-/** The headline epsilon of a grid: the largest positive budget <= 8/255, else 0. */
+/** The headline epsilon of a grid: the largest positive budget <= 8/255, else the smallest positive one, else 0. */
 export function headlineEpsilonOf(epsilons: number[]): number {
-  const candidates = epsilons.filter((epsilon) => epsilon > 0 && epsilon <= HEADLINE_EPSILON_LIMIT + 1e-9);
-  return candidates.length > 0 ? Math.max(...candidates) : 0;
+  const positive = epsilons.filter((epsilon) => epsilon > 0);
+  const candidates = positive.filter((epsilon) => epsilon <= HEADLINE_EPSILON_LIMIT + 1e-9);
+  if (candidates.length > 0) return Math.max(...candidates);
+  return positive.length > 0 ? Math.min(...positive) : 0;
 }
 
 /** Sort key comparison: larger first, undefined last. */
@@ -170,7 +172,7 @@ export function summarizeRun(results: RunResults): RunSummary {
   });
   const range = epsilons.length > 0 ? `${formatEpsilon(epsilons[0])}..${formatEpsilon(epsilons[epsilons.length - 1])}` : 'the grid';
   const rankingRule =
-    `Ranked by worst-case robust accuracy at ε = ${formatEpsilon(headlineEpsilon)} (the largest ε ≤ 8/255 in the grid; ` +
+    `Ranked by worst-case robust accuracy at ε = ${formatEpsilon(headlineEpsilon)} (${headlineEpsilon > HEADLINE_EPSILON_LIMIT + 1e-9 ? 'the smallest ε of the grid, which has none ≤ 8/255' : headlineEpsilon === 0 ? 'clean: the grid has no positive ε' : 'the largest ε ≤ 8/255 in the grid'}; ` +
     'an example counts only if it is classified correctly under every attack and every surface at that ε), ' +
     `ties broken by the area under the worst-case accuracy-vs-ε curve (mean accuracy over ${range}), then by clean accuracy.`;
   return { epsilons, headlineEpsilon, rankingRule, defenses, failedCells: results.cells.filter((cell) => cell.status === 'failed') };
