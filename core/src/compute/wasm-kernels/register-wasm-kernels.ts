@@ -3,6 +3,8 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { createConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { createConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { createSliceKernel } from './slice.js';
+import { createChannelReductionKernel } from './channel-reduction.js';
+import { createFusedBatchNormKernel } from './fused-batch-norm.js';
 
 let registered: string[] | undefined;
 
@@ -10,7 +12,15 @@ let registered: string[] | undefined;
 function advbenchWasmKernels(): KernelConfig[] {
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
   const stockSlice = getKernel('Slice', 'wasm');
-  return [createConv2dBackpropInputKernel(stockInput?.kernelFunc), createConv2dBackpropFilterKernel(), createSliceKernel(stockSlice?.kernelFunc)];
+  const stock = (name: string) => getKernel(name, 'wasm')?.kernelFunc;
+  return [
+    createConv2dBackpropInputKernel(stockInput?.kernelFunc),
+    createConv2dBackpropFilterKernel(),
+    createSliceKernel(stockSlice?.kernelFunc),
+    createFusedBatchNormKernel(stock('FusedBatchNorm')),
+    createChannelReductionKernel('Sum', stock('Sum')),
+    createChannelReductionKernel('Mean', stock('Mean')),
+  ];
 }
 
 /**
@@ -24,10 +34,12 @@ export function registerWasmKernels(): string[] {
   }
   const kernels = advbenchWasmKernels();
   for (const kernel of kernels) {
-    if (getKernel(kernel.kernelName, 'wasm') !== undefined) {
+    const stock = getKernel(kernel.kernelName, 'wasm');
+    if (stock !== undefined) {
       unregisterKernel(kernel.kernelName, 'wasm');
     }
-    registerKernel(kernel);
+    // Keep the stock kernel's setup (its cwrap bindings), which the fallback paths call into.
+    registerKernel(stock?.setupFunc === undefined ? kernel : { ...kernel, setupFunc: stock.setupFunc });
   }
   registered = kernels.map((kernel) => kernel.kernelName);
   return registered;
