@@ -8,7 +8,8 @@ import { EventBus, type Reporter } from '../events/event-bus.js';
 import { inputError, type Logger } from '../plugin-api/index.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { createRandom } from '../random/seeded-random.js';
-import { openStore } from '../store/result-store.js';
+import { openStore, type ResultStore } from '../store/result-store.js';
+import { acquireRunLock, type RunLock } from '../store/run-lock.js';
 import type { RunResults } from '../store/result-types.js';
 import { loadRunServices, type RunServices } from './run-services.js';
 import { SweepRunner } from './sweep-runner.js';
@@ -37,7 +38,7 @@ export function resumeCommand(out: string): string {
 }
 
 /**
- * Executes a run: checks the out folder (a run already there with the same config hash is continued, cells it
+ * Executes a run: locks the out folder against a second process, checks it (a run already there with the same config hash is continued, cells it
  * finished are skipped; another config is refused), selects the backend, and runs the sweep in a child container
  * of the root (disposed in `finally`, with the store closed and every reporter closed). Resolves with the final
  * results whatever their status (`completed`, `failed` when cells failed, `interrupted`); throws for bad input
@@ -47,8 +48,11 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   const events = options.container ? options.container.resolve<EventBus>(Tokens.EventBus) : new EventBus('pending');
   const root = options.container ?? createRootContainer({ logger: options.logger, registry: options.registry, events });
   const unsubscribe = options.reporters.map((reporter) => events.subscribe((event) => reporter.onEvent?.(event)));
-  const store = openStore(spec.out);
+  let lock: RunLock | undefined;
+  let store: ResultStore | undefined;
   try {
+    lock = acquireRunLock(spec.out);
+    store = openStore(spec.out);
     const configHash = hashRunSpec(spec);
     const header = store.header();
     if (options.resume && !header) {
@@ -82,7 +86,8 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
     if (results.status === 'interrupted') options.logger.warn(`run interrupted; resume it with: ${resumeCommand(spec.out)}`, { out: spec.out });
     return results;
   } finally {
-    store.close();
+    store?.close();
+    lock?.release();
     unsubscribe.forEach((stop) => stop());
     for (const reporter of options.reporters) {
       try {
