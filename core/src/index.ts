@@ -13,3 +13,8 @@ export * from './store/result-types.js';
 export type * from './plugin-api/index.js';
 export { AdvbenchError, inputError, isAdvbenchError, EXIT_BAD_INPUT, EXIT_FAILURE } from './plugin-api/index.js';
 export type { ReportsModule, LiveServerHandle, RunReportersOptions, RunReporters } from './cli/load-reports.js';
+export { executeRun } from './run/execute-run.js';
+export { createPluginContext } from './run/plugin-context.js';
+export { loadRunResults } from './store/results-json.js';
+export { openStore } from './store/result-store.js';
+export { estimateAccuracy, wilsonInterval } from './training/accuracy.js';

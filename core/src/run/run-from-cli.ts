@@ -20,6 +20,12 @@ export interface RunFlags {
   backend?: BackendChoice;
   resume?: string;
   json?: boolean;
+  dataset?: string;
+  trainSamples?: number;
+  testSamples?: number;
+  model?: string;
+  weights?: string;
+  epsilons?: number[];
 }
 
 /** What {@link runFromCli} needs from its caller. */
@@ -40,9 +46,9 @@ export interface RunCliEnvironment {
  */
 export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSpec> {
   if (flags.resume !== undefined) {
-    const clashing = (['config', 'preset', 'out', 'seed', 'backend'] as const).filter((key) => flags[key] !== undefined);
+    const clashing = (['config', 'preset', 'out', 'seed', 'backend', 'dataset', 'trainSamples', 'testSamples', 'model', 'weights', 'epsilons'] as const).filter((key) => flags[key] !== undefined);
     if (clashing.length > 0) {
-      throw inputError('ADVBENCH_ERR_RESUME_FLAGS', `--resume continues the run stored in ${flags.resume} with its own config; drop ${clashing.map((key) => `--${key}`).join(', ')}`, {
+      throw inputError('ADVBENCH_ERR_RESUME_FLAGS', `--resume continues the run stored in ${flags.resume} with its own config; drop ${clashing.map((key) => `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ')}`, {
         details: { flags: clashing },
       });
     }
@@ -50,7 +56,7 @@ export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSp
     const stored = await loadRunResults(out);
     return { ...(stored.config as unknown as RunSpec), out };
   }
-  return loadRunSpec({ configPath: flags.config, preset: flags.preset, overrides: { out: flags.out, seed: flags.seed, backend: flags.backend }, cwd });
+  return loadRunSpec({ configPath: flags.config, preset: flags.preset, overrides: { out: flags.out, seed: flags.seed, backend: flags.backend, dataset: flags.dataset, trainSamples: flags.trainSamples, testSamples: flags.testSamples, model: flags.model, weights: flags.weights, epsilons: flags.epsilons }, cwd });
 }
 
 /**

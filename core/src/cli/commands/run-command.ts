@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BackendChoice } from '../../config/run-spec.js';
+import { parseEpsilonList } from '../../config/parse-epsilon.js';
 import { inputError } from '../../plugin-api/errors.js';
+import type { RunFlags } from '../../run/run-from-cli.js';
 
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -17,13 +19,19 @@ export function runCommand(): Command {
     .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
     .option('--seed <n>', 'master seed', parseInteger)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
+    .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>')
+    .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseInteger)
+    .option('--test-samples <n>', 'test examples to evaluate (stratified, seeded)', parseInteger)
+    .option('--model <name>', 'zoo model (advbench models list)')
+    .option('--weights <folder>', 'pretrained tfjs layers-format weights for the model')
+    .option('--epsilons <list>', 'comma-separated budgets on the [0, 1] scale, e.g. 0,2/255,8/255', parseEpsilons)
     .option('--resume <dir>', 'continue the run stored in this out folder, with its own config')
     .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
     .option('--host <host>', 'host the live view listens on', '127.0.0.1')
     .option('--json', 'print only a JSON summary on stdout')
     .option('--verbose', 'log debug detail')
     .addHelpText('after', '\nExit codes: 0 all cells done, 1 some cells failed, 2 bad input, 130 interrupted (resume with --resume <out>).')
-    .action(async (flags: { config?: string; preset?: string; out?: string; seed?: number; backend?: BackendChoice; resume?: string; json?: boolean; verbose?: boolean; live?: string | boolean; host?: string }) => {
+    .action(async (flags: RunFlags & { verbose?: boolean; live?: string | boolean; host?: string }) => {
       const { runFromCli } = await import('../../run/run-from-cli.js');
       const { createConsoleLogger } = await import('../../run/console-logger.js');
       const { reportersFor } = await import('../../run/run-reporters.js');
@@ -66,4 +74,8 @@ function parseInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
   return parsed;
+}
+
+function parseEpsilons(value: string): number[] {
+  return parseEpsilonList(value, '--epsilons');
 }
