@@ -107,6 +107,15 @@ w.r.t. the input (one PGD step's work); train step = one SGD step, momentum 0.9,
 
 ${table}
 
+What the wasm figures rest on (core/src/compute): the convolution input and filter gradients run as XNNPACK
+forward convolutions (stock tfjs-backend-wasm has no filter gradient and a slow input gradient); an attack's
+gradient w.r.t. the input computes no filter gradients (tfjs-layers' fused convolution always computed both);
+per-channel batch-norm, Sum/Mean and Slice kernels replace stock ones that transposed or looped per element.
+What limits them: one thread (tfjs disables the threaded wasm build in Node: its pthreads need browser Workers
+started from blob: URLs), the filter gradient's transposes and per-call weight packing, and tfjs' per-op
+overhead (a train step is ~600 small ops: batch-norm's gradient through \`moments\` and the SGD update per
+weight). The machine is shared with other jobs, so single runs vary by 2x or more.
+
 Reproduce:
 
 \`\`\`sh

@@ -7,6 +7,7 @@ import { inputError } from '../plugin-api/index.js';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
 import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
 import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
+import { useFusedBatchNormTraining } from './fused-batch-norm-training.js';
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
@@ -101,6 +102,7 @@ function reasonOf(error: unknown): string {
 async function activate(candidate: Candidate): Promise<BackendInfo> {
   useUnfusedConvolutionGradients();
   useBroadcastBatchNormGradient();
+  useFusedBatchNormTraining();
   const partial = await candidate.load();
   const ok = await tf.setBackend(candidate.tfjsName);
   if (!ok) {
