@@ -110,11 +110,15 @@ ${table}
 What the wasm figures rest on (core/src/compute): the convolution input and filter gradients run as XNNPACK
 forward convolutions (stock tfjs-backend-wasm has no filter gradient and a slow input gradient); an attack's
 gradient w.r.t. the input computes no filter gradients (tfjs-layers' fused convolution always computed both);
-per-channel batch-norm, Sum/Mean and Slice kernels replace stock ones that transposed or looped per element.
-What limits them: one thread (tfjs disables the threaded wasm build in Node: its pthreads need browser Workers
-started from blob: URLs), the filter gradient's transposes and per-call weight packing, and tfjs' per-op
-overhead (a train step is ~600 small ops: batch-norm's gradient through \`moments\` and the SGD update per
-weight). The machine is shared with other jobs, so single runs vary by 2x or more.
+training-mode batch norm is one differentiable op (stock tfjs differentiates through \`moments\`, ~40 ops a
+layer); per-channel batch-norm, Sum/Mean and Slice kernels replace stock ones that transposed or looped per element.
+What limits them: wasm computes with 128-bit SIMD on one thread (tfjs disables the threaded wasm build in Node:
+its pthreads need browser Workers started from blob: URLs) where PyTorch runs native AVX kernels, so even the
+stock forward pass is 1.3x (large) to 5x (small) behind; tfjs' per-op overhead dominates the small setting (a train
+step is ~450 small ops, ~200 of them the per-weight SGD update); the stride-2 input gradients convolve the
+zero-dilated output gradient, 4x the needed work on those layers (a sub-pixel split would remove it); the filter
+gradient pays two transposes and a weight packing per call. The machine is shared with other jobs, so single runs
+vary by 2x or more.
 
 Reproduce:
 
