@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../config/run-spec.js';
 import type { BackendInfo } from '../store/result-types.js';
@@ -37,7 +40,25 @@ interface Candidate {
 /** Code of the error thrown when a forced backend cannot load. */
 export const BACKEND_UNAVAILABLE = 'ADVBENCH_ERR_BACKEND_UNAVAILABLE';
 
+/**
+ * Throws unless the tfjs-node package has its native binding. Its install script downloads libtensorflow; where
+ * that fails npm may still leave the JavaScript behind, and importing it then registers ~300 kernels before
+ * failing. Checking the file first keeps `auto` quiet and fast.
+ */
+function assertNativeBinding(packageName: string): void {
+  let folder: string;
+  try {
+    folder = dirname(createRequire(import.meta.url).resolve(`${packageName}/package.json`));
+  } catch {
+    throw new Error(`${packageName} is not installed`);
+  }
+  const lib = join(folder, 'lib');
+  const found = existsSync(lib) && readdirSync(lib).some((entry) => entry.startsWith('napi-v') && existsSync(join(lib, entry, 'tfjs_binding.node')));
+  if (!found) throw new Error(`${packageName} is installed without its native binding (${lib}/napi-v*/tfjs_binding.node is missing: its install script could not download libtensorflow)`);
+}
+
 async function loadNode(packageName: string, gpu: boolean): Promise<Omit<BackendInfo, 'name'>> {
+  assertNativeBinding(packageName);
   const module = (await import(/* @vite-ignore */ packageName)) as { version?: Record<string, string> };
   return {
     package: packageName,
