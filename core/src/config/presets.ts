@@ -15,7 +15,7 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
     defenses: [
       { use: 'none', options: { epochs: 1, batchSize: 64, learningRate: 0.05 } },
       { use: 'adv-training', options: { mode: 'fast', epochs: 1, batchSize: 64, epsilon: 8 / 255 } },
-      { use: 'inn', options: { preset: 'main', epochs: 2, attackCheckpoint: 2, batchSize: 64 } },
+      { use: 'inn', options: { preset: 'main', epochs: 2, attackCheckpoint: 2, batchSize: 64, learningRate: 0.05 } },
     ],
     attacks: [{ use: 'pgd', options: { steps: 3 } }],
     epsilons: [0, 8 / 255, 32 / 255],
@@ -23,12 +23,12 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
     evalBatchSize: 32,
   },
   quick: {
-    dataset: { use: 'fashion-mnist', trainSamples: 6000, testSamples: 500 },
+    dataset: { use: 'fashion-mnist', trainSamples: 12000, testSamples: 500 },
     model: 'bench-resnet',
     defenses: [
-      { use: 'none', options: { epochs: 3, batchSize: 64, learningRate: 0.05 } },
+      { use: 'none', options: { epochs: 4, batchSize: 64, learningRate: 0.05 } },
       { use: 'adv-training', options: { mode: 'fast', epochs: 3, batchSize: 64, epsilon: 8 / 255 } },
-      { use: 'inn', options: { preset: 'main', epochs: 4, attackCheckpoint: 3, batchSize: 64 } },
+      { use: 'inn', options: { preset: 'main', epochs: 4, attackCheckpoint: 3, batchSize: 64, learningRate: 0.05 } },
     ],
     attacks: [{ use: 'pgd', options: { steps: 20 } }],
     epsilons: [0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255, 32 / 255],
