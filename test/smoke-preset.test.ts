@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunResults } from '../core/src/store/result-types.js';
+import { runCli } from './support/cli.js';
+
+const folders: string[] = [];
+afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
+/** Runs `advbench run --preset smoke` through the built CLI in a fresh folder (so with a fresh model cache). */
+async function smokeRun(): Promise<{ results: RunResults; seconds: number; stderr: string; folder: string }> {
+  const folder = mkdtempSync(join(tmpdir(), 'advbench-smoke-'));
+  folders.push(folder);
+  const started = Date.now();
+  const run = await runCli(['run', '--preset', 'smoke', '--out', 'out'], { cwd: folder, timeoutMs: 180_000 });
+  const seconds = (Date.now() - started) / 1000;
+  expect(run.code, run.stderr).toBe(0);
+  const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8')) as RunResults;
+  return { results, seconds, stderr: run.stderr, folder };
+}
+
+describe('advbench run --preset smoke (slow: two real runs through the CLI)', () => {
+  it('finishes in under 2 minutes with every cell, the metadata, and the same numbers on a second run', async () => {
+    const first = await smokeRun();
+    expect(first.seconds).toBeLessThan(120);
+    const { results } = first;
+    expect(results.status).toBe('completed');
+    expect(results.seed).toBe(0);
+    expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(results.backend.name).toBe('wasm');
+    expect(results.versions.plugins).toMatchObject({ none: expect.any(String), 'adv-training': expect.any(String), inn: expect.any(String), pgd: expect.any(String) });
+    const planned = results.cells.map((cell) => `${cell.defense}|${cell.surface}|${cell.epsilon}`).sort();
+    const epsilons = [0, 8 / 255, 32 / 255];
+    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => epsilons.map((epsilon) => `${prefix}|${epsilon}`)).sort();
+    expect(planned).toEqual(expected);
+    for (const cell of results.cells) {
+      expect(cell.status).toBe('done');
+      expect(cell.result?.samples).toBe(32);
+      expect(cell.result?.low).toBeLessThanOrEqual(cell.result?.accuracy ?? -1);
+      expect(cell.outcomes).toHaveLength(32);
+    }
+    for (const defense of results.defenses) expect(defense.cost?.seconds).toBeGreaterThan(0);
+
+    // Same seed and config, fresh cache, same backend: the same per-example outcomes.
+    const second = await smokeRun();
+    const outcomes = (run: RunResults) => Object.fromEntries(run.cells.map((cell) => [cell.id, cell.outcomes]));
+    expect(outcomes(second.results)).toEqual(outcomes(results));
+    expect(second.results.configHash).toBe(results.configHash);
+
+    // Running again into the same folder computes nothing: every cell and model is reused.
+    const again = await runCli(['run', '--preset', 'smoke', '--out', 'out'], { cwd: first.folder, timeoutMs: 120_000 });
+    expect(again.code, again.stderr).toBe(0);
+    const reread = JSON.parse(readFileSync(join(first.folder, 'out', 'results.json'), 'utf8')) as RunResults;
+    expect(outcomes(reread)).toEqual(outcomes(results));
+    expect(reread.runId).toBe(results.runId);
+    expect(again.stderr).not.toMatch(/train \w+ .*epoch/);
+  }, 420_000);
+});
