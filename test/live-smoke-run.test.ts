@@ -54,15 +54,17 @@ describe('advbench run --preset smoke --live 0 (slow: a real smoke run)', () => 
     clearInterval(watch);
     expect(await exit, output).toBe(0);
 
-    const types = client.messages.map((message) => message.type);
+    const events = client.messages.filter((message) => message.type !== 'chart');
+    expect(client.messages.at(-1)?.type, 'the final chart follows run-end').toBe('chart');
+    const types = events.map((message) => message.type);
     expect(types[0]).toBe('snapshot');
     const start = client.messages.find((message) => message.type === 'run-start') as { results: { cells: Array<{ id: string }>; defenses: Array<{ name: string }> } } | undefined;
-    const planned = start?.results ?? (client.messages[0].results as { cells: Array<{ id: string }>; defenses: Array<{ name: string }> });
+    const planned = start?.results ?? (events[0].results as { cells: Array<{ id: string }>; defenses: Array<{ name: string }> });
     const ended = new Set(client.messages.filter((message) => message.type === 'cell-end').map((message) => (message.cell as { id: string }).id));
     expect(planned.cells.length).toBeGreaterThan(0);
     for (const cell of planned.cells) expect(ended.has(cell.id), `cell-end for ${cell.id}`).toBe(true);
     expect(types[types.length - 1]).toBe('run-end');
-    const sequences = client.messages.slice(1).map((message) => message.sequence as number);
+    const sequences = events.slice(1).map((message) => message.sequence as number);
     expect([...sequences].sort((left, right) => left - right)).toEqual(sequences);
 
     expect(finalPoints).toBeGreaterThan(0);

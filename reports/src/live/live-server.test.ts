@@ -43,8 +43,9 @@ describe('startLiveServer', () => {
     const client = await connectRecordingClient(wsUrl(server));
     for (const cell of finished.cells.slice(3, 6)) bus.emit({ type: 'cell-end', cell });
     bus.emit({ type: 'run-end', status: 'completed', seconds: 1, out: '/tmp' });
-    await client.waitFor((messages) => messages.some((message) => message.type === 'run-end'));
+    await client.waitFor((messages) => messages.some((message) => message.type === 'chart'));
     const [snapshot, ...events] = client.messages;
+    expect(events.pop()).toMatchObject({ type: 'chart', svg: expect.stringContaining('<svg') });
     expect(snapshot.type).toBe('snapshot');
     expect(snapshot.sequence).toBe(4);
     const snapshotResults = snapshot.results as ReturnType<typeof sampleRunResults>;
@@ -97,8 +98,8 @@ describe('startLiveServer', () => {
     // The server still serves new clients normally.
     const reader = await connectRecordingClient(wsUrl(server));
     bus.emit({ type: 'run-end', status: 'completed', seconds: 1, out: '/tmp' });
-    await reader.waitFor((messages) => messages.length === 2);
-    expect(reader.messages.map((message) => message.type)).toEqual(['snapshot', 'run-end']);
+    await reader.waitFor((messages) => messages.length === 3);
+    expect(reader.messages.map((message) => message.type)).toEqual(['snapshot', 'run-end', 'chart']);
     expect(reader.messages[0].sequence).toBe(count);
     reader.socket.close();
   });

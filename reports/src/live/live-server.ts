@@ -65,7 +65,8 @@ function respond(response: ServerResponse, status: number, type: string, body: s
 
 /**
  * Serves the live viewer at `/`, the accuracy chart at `/chart.svg` and the run's events at the websocket `/ws`
- * (same port). A client first gets a {@link LiveSnapshotMessage}, then every event as JSON, in order. Sends never
+ * (same port). A client first gets a {@link LiveSnapshotMessage}, then every event as JSON, in order, and after
+ * `run-end` one `{ type: 'chart', svg }` message with the final chart (the server closes with the run). Sends never
  * block the run: a client whose send buffer exceeds `maxBufferedBytes` is terminated. Client messages are
  * ignored. When a token is required, requests without the right `?token=` get 401 (HTTP) or are refused at the
  * websocket upgrade.
@@ -94,16 +95,17 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       currentCell: mirror.currentCell,
     } satisfies LiveSnapshotMessage);
 
+  const currentChart = (): string => {
+    const results = mirror.results;
+    return results === undefined ? '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>' : renderAccuracyChart(results, summarizeRun(results));
+  };
+
   const http = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     if (!authorized(request)) return respond(response, 401, 'text/plain; charset=utf-8', 'this server requires ?token=<token> (printed when it started)\n');
     if (path === '/' || path === '/index.html') return respond(response, 200, 'text/html; charset=utf-8', VIEWER_PAGE);
-    if (path === '/chart.svg') {
-      const results = mirror.results;
-      const svg = results === undefined ? '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>' : renderAccuracyChart(results, summarizeRun(results));
-      return respond(response, 200, 'image/svg+xml; charset=utf-8', svg);
-    }
+    if (path === '/chart.svg') return respond(response, 200, 'image/svg+xml; charset=utf-8', currentChart());
     if (path === '/snapshot.json') return respond(response, 200, 'application/json; charset=utf-8', snapshotMessage());
     return respond(response, 404, 'text/plain; charset=utf-8', 'not found\n');
   });
@@ -156,7 +158,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     clientCount: () => sockets.clients.size,
     onEvent(event: RunEvent): void {
       mirror.apply(event);
-      if (sockets.clients.size > 0) broadcast(JSON.stringify(event));
+      if (sockets.clients.size === 0) return;
+      broadcast(JSON.stringify(event));
+      // The server closes with the run: push the final chart down the socket rather than have viewers fetch it.
+      if (event.type === 'run-end') broadcast(JSON.stringify({ type: 'chart', svg: currentChart() }));
     },
     replaceResults(results: RunResults): void {
       mirror.results = structuredClone(results);

@@ -35,7 +35,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
 (function () {
   var token = new URLSearchParams(location.search).get('token');
   var suffix = token ? '?token=' + encodeURIComponent(token) : '';
-  var state = { results: null, training: {}, current: null, sequence: 0, failures: [] };
+  var state = { results: null, training: {}, current: null, sequence: 0, failures: [], ended: false };
   var chartTimer = null, chartVersion = 0;
   function text(id, value) { document.getElementById(id).textContent = value; }
   function bar(fraction) { return '<span class="bar"><span style="width:' + Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%"></span></span>'; }
@@ -104,7 +104,11 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
       case 'cell-start': replaceCell(message.cell); break;
       case 'cell-progress': state.current = message; break;
       case 'cell-end': replaceCell(message.cell); if (state.current && state.current.cellId === message.cell.id) state.current = null; refreshChart(); break;
-      case 'run-end': if (state.results) state.results.status = message.status; state.current = null; refreshChart(); break;
+      case 'run-end': if (state.results) state.results.status = message.status; state.current = null; state.ended = true; break;
+      case 'chart':
+        if (chartTimer !== null) { clearTimeout(chartTimer); chartTimer = null; }
+        chartVersion += 1; document.getElementById('chart').innerHTML = message.svg; document.body.setAttribute('data-chart-version', String(chartVersion));
+        break;
       case 'error': break;
     }
     render();
@@ -114,7 +118,9 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
     socket.onopen = function () { var el = document.getElementById('connection'); el.textContent = 'live'; el.className = 'connected'; };
     socket.onmessage = function (event) { var message; try { message = JSON.parse(event.data); } catch (error) { return; } handle(message); };
     socket.onclose = function () {
-      var el = document.getElementById('connection'); el.textContent = 'disconnected, retrying…'; el.className = 'disconnected';
+      var el = document.getElementById('connection');
+      if (state.ended) { el.textContent = 'run finished (advbench serve <out> shows it again)'; el.className = 'disconnected'; return; }
+      el.textContent = 'disconnected, retrying…'; el.className = 'disconnected';
       setTimeout(connect, 1000);
     };
   }
