@@ -15,7 +15,7 @@ import { brightDarkImages } from '../../../core/src/training/testing/bright-dark
 import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
 import innDefense from './index.js';
 import { checkpointFolder } from './inn-defense.js';
-import { createTinyModelAccess } from './testing/tiny-model-access.js';
+import { createTinyModelAccess } from '../../../core/src/training/testing/tiny-model-access.js';
 
 const SIZE = 4;
 const silent = { debug() {}, info() {}, warn() {} };
