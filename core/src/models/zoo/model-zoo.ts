@@ -39,31 +39,20 @@ const entries: readonly ZooEntry[] = [
     defaultClasses: 10,
     build: (options) => buildCifarResnet({ name: 'resnet20', width: 16, blocksPerStage: 3 }, options),
   },
-  {
-    name: 'resnet50',
-    description: 'ResNet-50 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
-    defaultInputShape: [224, 224, 3],
-    defaultClasses: 1000,
-    checkInput: (inputShape) => checkKerasResnetInput(50, inputShape),
-    build: (options) => buildKerasResnet(50, options),
-  },
-  {
-    name: 'resnet101',
-    description: 'ResNet-101 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
-    defaultInputShape: [224, 224, 3],
-    defaultClasses: 1000,
-    checkInput: (inputShape) => checkKerasResnetInput(101, inputShape),
-    build: (options) => buildKerasResnet(101, options),
-  },
-  {
-    name: 'resnet152',
-    description: 'ResNet-152 v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside',
-    defaultInputShape: [224, 224, 3],
-    defaultClasses: 1000,
-    checkInput: (inputShape) => checkKerasResnetInput(152, inputShape),
-    build: (options) => buildKerasResnet(152, options),
-  },
+  ...([50, 101, 152] as const).map(kerasResnetEntry),
 ];
+
+/** ResNet-50/101/152: the Keras applications layout, so converted Keras weights load into them. */
+function kerasResnetEntry(depth: 50 | 101 | 152): ZooEntry {
+  return {
+    name: `resnet${depth}`,
+    description: `ResNet-${depth} v1, Keras applications layout (loads converted Keras weights), caffe preprocessing inside`,
+    defaultInputShape: [224, 224, 3],
+    defaultClasses: 1000,
+    checkInput: (inputShape) => checkKerasResnetInput(depth, inputShape),
+    build: (options) => buildKerasResnet(depth, options),
+  };
+}
 
 /** The small ResNets take any image of at least 4x4 (two stride-2 stages). */
 function checkSmallInput(name: string, inputShape: ImageShape): void {
