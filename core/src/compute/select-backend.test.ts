@@ -1,17 +1,19 @@
 import { describe, it, expect } from 'vitest';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { isAdvbenchError } from '../plugin-api/index.js';
 import { BACKEND_UNAVAILABLE, selectBackend } from './select-backend.js';
 
 describe('selectBackend', () => {
-  it('forces wasm, registers the fast kernels and reports version, threads and SIMD', async () => {
+  it('forces wasm, registers the fast kernels and reports version, threads (all cores by default) and SIMD', async () => {
     const messages: string[] = [];
     const { tf: selected, info } = await selectBackend('wasm', { logger: { debug: () => undefined, info: (message) => messages.push(message), warn: () => undefined } });
+    const threads = Math.min(8, availableParallelism());
     expect(selected.getBackend()).toBe('wasm');
-    expect(info).toMatchObject({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: tf.version_core, threads: 1, gpu: false });
+    expect(info).toMatchObject({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: tf.version_core, threads, gpu: false });
     expect(typeof info.simd).toBe('boolean');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
-    expect(messages.join('\n')).toMatch(/compute backend: wasm .*4\.22\.0, 1 thread/);
+    expect(messages.join('\n')).toMatch(new RegExp(`compute backend: wasm .*4\\.22\\.0, ${threads} threads?`));
   });
 
   it('forces cpu', async () => {

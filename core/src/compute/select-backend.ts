@@ -11,10 +11,14 @@ import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
 import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
 import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
 import { useFusedBatchNormTraining } from './fused-batch-norm-training.js';
+import { isWasmBackendInitialised, registerThreadedWasmBackend } from './threaded-wasm-backend.js';
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
-  /** Threads for the wasm backend (XNNPACK); ignored by the others. Node cannot run the threaded wasm build, so only 1 is effective there. */
+  /**
+   * Threads for the wasm backend (XNNPACK); ignored by the others. Default: the machine's available parallelism
+   * (at most 8, tfjs' worker pool). 2 or more runs tfjs' threaded wasm build, 1 the single-threaded one.
+   */
   threads?: number;
   /** Where the chosen backend is logged. */
   logger?: Logger;
@@ -68,10 +72,21 @@ async function loadNode(packageName: string, gpu: boolean): Promise<Omit<Backend
   };
 }
 
-async function loadWasm(threads: number | undefined): Promise<Omit<BackendInfo, 'name'>> {
+/** The most XNNPACK threads tfjs' threaded wasm build can run (its pthread pool has 8 workers). */
+const MAX_WASM_THREADS = 8;
+
+async function loadWasm(requested: number | undefined, logger: Logger | undefined): Promise<Omit<BackendInfo, 'name'>> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (threads !== undefined) {
-    wasm.setThreadsCount(threads);
+  const threads = Math.min(MAX_WASM_THREADS, requested ?? availableParallelism());
+  if (threads >= 2 && !isWasmBackendInitialised()) {
+    try {
+      await registerThreadedWasmBackend(threads);
+    } catch (error) {
+      logger?.warn(`wasm: the threaded build could not start (${reasonOf(error)}); running single-threaded`);
+      wasm.setThreadsCount(1);
+    }
+  } else if (!isWasmBackendInitialised()) {
+    wasm.setThreadsCount(1);
   }
   registerWasmKernels();
   return { package: '@tensorflow/tfjs-backend-wasm', version: wasm.version_wasm, threads: 1, gpu: false };
@@ -103,7 +118,7 @@ function candidates(options: SelectBackendOptions): Candidate[] {
       tfjsName: 'wasm',
       packageName: '@tensorflow/tfjs-backend-wasm',
       install: 'npm i @tensorflow/tfjs-backend-wasm@4.22.0',
-      load: () => loadWasm(options.threads),
+      load: () => loadWasm(options.threads, options.logger),
     },
     {
       choice: 'cpu',

@@ -40,7 +40,7 @@ export function benchCommand(): Command {
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS).default('auto'))
     .option('--warmup <n>', 'untimed runs first', integerValue, 3)
     .option('--repeat <n>', 'timed runs (the median is printed)', integerValue, 10)
-    .option('--threads <n>', 'wasm threads (Node runs the single-threaded build)', integerValue)
+    .option('--threads <n>', 'wasm (XNNPACK) threads; default: all available cores, 1 = the single-threaded build', integerValue)
     .option('--json', 'print only one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
       const [{ runBench }, { formatBench }] = await Promise.all([import('../../compute/bench/run-bench.js'), import('../../compute/bench/format-bench.js')]);
