@@ -59,39 +59,65 @@ const rows = [];
 const loads = [];
 for (const setting of settings) {
   const common = ['--batch', String(setting.batch), '--width', String(setting.width), '--size', String(setting.size), '--channels', String(setting.channels)];
-  const tfjsRuns = [];
-  const torchRuns = [];
+  // Four sides, alternated each round: advbench and PyTorch each with its default threads (advbench: all
+  // cores; PyTorch: its own default), and thread-matched partners (advbench on 1 thread; PyTorch on
+  // advbench's thread count), so that the ratios can be read both ways.
+  const runs = { tfjs: [], torch: [], tfjsOneThread: [], torchMatched: [] };
   for (let round = 0; round < rounds; round += 1) {
     loads.push(loadavg()[0]);
-    tfjsRuns.push(runJson(process.execPath, [cli, 'bench', '--json', '--backend', backend, ...common]));
-    torchRuns.push(runJson(python, [peer, ...common]));
+    runs.tfjs.push(runJson(process.execPath, [cli, 'bench', '--json', '--backend', backend, ...common]));
+    runs.torch.push(runJson(python, [peer, ...common]));
+    const threads = runs.tfjs.at(-1).backendInfo.threads;
+    runs.tfjsOneThread.push(threads > 1 ? runJson(process.execPath, [cli, 'bench', '--json', '--backend', backend, '--threads', '1', ...common]) : runs.tfjs.at(-1));
+    runs.torchMatched.push(threads !== runs.torch.at(-1).threads ? runJson(python, [peer, '--threads', String(threads), ...common]) : runs.torch.at(-1));
+    const show = (result) => fields.map((field) => result[field]).join(' / ');
     process.stderr.write(`setting ${setting.batch}/${setting.width}/${setting.size}x${setting.size}x${setting.channels} round ${round + 1}/${rounds}: ` +
-      `tfjs ${fields.map((field) => tfjsRuns.at(-1)[field]).join(' / ')} ms, torch ${fields.map((field) => torchRuns.at(-1)[field]).join(' / ')} ms\n`);
+      `tfjs ${show(runs.tfjs.at(-1))} ms, torch ${show(runs.torch.at(-1))} ms, tfjs 1 thread ${show(runs.tfjsOneThread.at(-1))} ms, torch ${threads} threads ${show(runs.torchMatched.at(-1))} ms\n`);
   }
-  const tfjs = best(tfjsRuns);
-  const torch = best(torchRuns);
-  if (tfjs.params !== torch.params) {
-    console.error(`bench-vs-torch: parameter counts differ (tfjs ${tfjs.params}, torch ${torch.params}): not the same model`);
+  const sides = Object.fromEntries(Object.entries(runs).map(([side, results]) => [side, best(results)]));
+  if (sides.tfjs.params !== sides.torch.params) {
+    console.error(`bench-vs-torch: parameter counts differ (tfjs ${sides.tfjs.params}, torch ${sides.torch.params}): not the same model`);
     process.exit(1);
   }
-  rows.push({ setting, tfjs, torch, ratios: Object.fromEntries(fields.map((field) => [field, tfjs[field] / torch[field]])) });
+  const ratio = (a, b) => Object.fromEntries(fields.map((field) => [field, a[field] / b[field]]));
+  rows.push({
+    setting,
+    sides,
+    ratios: ratio(sides.tfjs, sides.torch),
+    matchedRatios: ratio(sides.tfjs, sides.torchMatched),
+    oneThreadRatios: sides.torch.threads === 1 ? ratio(sides.tfjsOneThread, sides.torch) : undefined,
+  });
 }
 
 const format = (value) => value.toFixed(value < 10 ? 2 : 1);
+const threadsOf = (count) => `${count} thread${count === 1 ? '' : 's'}`;
 const header = '| setting (batch, width, input) | params | | forward ms | input grad ms (PGD step) | train step ms |\n|---|---|---|---|---|---|';
 const lines = [];
-for (const { setting, tfjs, torch, ratios } of rows) {
+for (const { setting, sides, ratios, matchedRatios, oneThreadRatios } of rows) {
   const name = `${setting.batch}, ${setting.width}, ${setting.size}x${setting.size}x${setting.channels}`;
-  lines.push(`| ${name} | ${tfjs.params} | tfjs ${tfjs.backendInfo.name} | ${fields.map((field) => format(tfjs[field])).join(' | ')} |`);
-  lines.push(`| | | PyTorch ${torch.torch} (${torch.threads} thread${torch.threads === 1 ? '' : 's'}) | ${fields.map((field) => format(torch[field])).join(' | ')} |`);
-  lines.push(`| | | **ratio tfjs/torch** | ${fields.map((field) => `**${ratios[field].toFixed(2)}x**`).join(' | ')} |`);
+  const timings = (result) => fields.map((field) => format(result[field])).join(' | ');
+  const ratioCells = (values) => fields.map((field) => `**${values[field].toFixed(2)}x**`).join(' | ');
+  const tfjsThreads = sides.tfjs.backendInfo.threads;
+  lines.push(`| ${name} | ${sides.tfjs.params} | advbench, tfjs ${sides.tfjs.backendInfo.name} (${threadsOf(tfjsThreads)}) | ${timings(sides.tfjs)} |`);
+  lines.push(`| | | PyTorch ${sides.torch.torch} (its default: ${threadsOf(sides.torch.threads)}) | ${timings(sides.torch)} |`);
+  lines.push(`| | | **ratio advbench / PyTorch default** | ${ratioCells(ratios)} |`);
+  if (sides.torchMatched.threads !== sides.torch.threads) {
+    lines.push(`| | | PyTorch (${threadsOf(sides.torchMatched.threads)}) | ${timings(sides.torchMatched)} |`);
+    lines.push(`| | | ratio advbench / PyTorch, both ${threadsOf(tfjsThreads)} | ${ratioCells(matchedRatios)} |`);
+  }
+  if (tfjsThreads > 1) {
+    lines.push(`| | | advbench (1 thread) | ${timings(sides.tfjsOneThread)} |`);
+    if (oneThreadRatios !== undefined) {
+      lines.push(`| | | ratio advbench / PyTorch, both 1 thread | ${ratioCells(oneThreadRatios)} |`);
+    }
+  }
 }
 const table = `${header}\n${lines.join('\n')}`;
 console.log(table);
 
 const cpuModel = cpus()[0]?.model ?? 'unknown';
 const corePackage = JSON.parse(readFileSync(join(root, 'node_modules/@tensorflow/tfjs-core/package.json'), 'utf8'));
-const info = rows[0].tfjs.backendInfo;
+const info = rows[0].sides.tfjs.backendInfo;
 const markdown = `# Benchmarks: advbench (TensorFlow.js) against PyTorch
 
 Latest run: ${new Date().toISOString()}, \`node scripts/bench-vs-torch.mjs --backend ${backend} --rounds ${rounds}\`.
@@ -99,7 +125,7 @@ Latest run: ${new Date().toISOString()}, \`node scripts/bench-vs-torch.mjs --bac
 Machine: ${cpus().length} logical CPUs (\`nproc\`), ${cpuModel}; 1-minute load average during the run ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)}
 (the machine is shared: each side's figure is the best of ${rounds} alternating runs, each run the median of 10 timings after 3 warm-up runs).
 Versions: Node ${process.version}, @tensorflow/tfjs-core ${corePackage.version}, backend ${info.package} ${info.version}
-(${info.threads} thread${info.threads === 1 ? '' : 's'}${info.simd ? ', SIMD' : ''}), PyTorch ${rows[0].torch.torch} (CPU, ${rows[0].torch.threads} thread${rows[0].torch.threads === 1 ? '' : 's'}).
+(${threadsOf(info.threads)}${info.simd ? ', SIMD' : ''}), PyTorch ${rows[0].sides.torch.torch} (CPU, default ${threadsOf(rows[0].sides.torch.threads)}).
 
 Model: bench-resnet (\`core/src/models/zoo/bench-resnet.ts\`, the same network and parameter count as
 \`shared/peer/torch_bench.py\`). Forward = eval-mode inference; input grad = forward + gradient of the cross-entropy
