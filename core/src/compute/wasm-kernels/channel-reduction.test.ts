@@ -12,6 +12,10 @@ const cases: Array<{ shape: number[]; axis: number[] | number | undefined; keepD
   { shape: [4, 7, 5, 6], axis: [1, 2], keepDims: false },
   { shape: [4, 7, 5, 6], axis: undefined, keepDims: false },
   { shape: [4, 6], axis: -1, keepDims: true },
+  { shape: [5, 3, 3, 7], axis: [0, 1, 2], keepDims: false },
+  { shape: [1, 7], axis: 0, keepDims: false },
+  { shape: [1, 1, 1, 5], axis: [0, 1, 2], keepDims: true },
+  { shape: [64, 8, 8, 16], axis: [0, 1, 2], keepDims: false },
 ];
 
 function reduce(testCase: (typeof cases)[number], operation: 'sum' | 'mean'): { values: number[]; shape: number[] } {

@@ -19,6 +19,8 @@ const cases = [
   { name: 'no scale, no offset, odd channels', shape: [2, 3, 3, 5], parameterShape: [5], scale: false, offset: false },
   { name: 'broadcast-shaped [1,1,1,C] statistics', shape: [2, 4, 3, 3], parameterShape: [1, 1, 1, 3], scale: true, offset: false },
   { name: 'rank 2', shape: [9, 4], parameterShape: [4], scale: true, offset: true },
+  { name: '7 channels, 45 rows (periods and a remainder row)', shape: [5, 3, 3, 7], parameterShape: [7], scale: true, offset: false },
+  { name: 'single row', shape: [1, 3], parameterShape: [3], scale: false, offset: true },
   { name: 'full-shape statistics (fallback)', shape: [2, 3, 4], parameterShape: [2, 3, 4], scale: true, offset: true },
 ];
 

@@ -1,38 +1,62 @@
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { createConv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { createConv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { createSliceKernel } from './slice.js';
 import { createChannelReductionKernel } from './channel-reduction.js';
 import { createFusedBatchNormKernel } from './fused-batch-norm.js';
+import { createIdentityKernel } from './identity.js';
+import { createBatchNormTrainingKernel } from './batch-norm-training.js';
+import { createBatchNormTrainingGradKernel } from './batch-norm-training-grad.js';
+import { createMovingAveragesKernel } from './moving-averages.js';
+import { createSgdMomentumKernel } from './sgd-momentum.js';
+import { createReluGradKernel } from './relu-grad.js';
+import { batchNormTrainingGradientConfig } from './batch-norm-training-gradient.js';
+import { reluGradientConfig } from './relu-gradient.js';
+import { simdKernelsSupported } from '../wasm-simd/load-simd-kernels.js';
 
 let registered: string[] | undefined;
 
 /** Builds advbench's wasm kernels (the stock ones they replace are passed as fallbacks where useful). */
-function advbenchWasmKernels(): KernelConfig[] {
+function advbenchWasmKernels(simd: boolean): KernelConfig[] {
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
   const stockSlice = getKernel('Slice', 'wasm');
   const stock = (name: string) => getKernel(name, 'wasm')?.kernelFunc;
-  return [
+  const kernels = [
     createConv2dBackpropInputKernel(stockInput?.kernelFunc),
     createConv2dBackpropFilterKernel(),
     createSliceKernel(stockSlice?.kernelFunc),
     createFusedBatchNormKernel(stock('FusedBatchNorm')),
     createChannelReductionKernel('Sum', stock('Sum')),
     createChannelReductionKernel('Mean', stock('Mean')),
+    createIdentityKernel(),
   ];
+  if (simd) {
+    kernels.push(
+      createBatchNormTrainingKernel(),
+      createBatchNormTrainingGradKernel(),
+      createMovingAveragesKernel(),
+      createSgdMomentumKernel(),
+      createReluGradKernel(),
+    );
+  }
+  return kernels;
 }
 
 /**
- * Registers advbench's fast gradient kernels for the tfjs wasm backend (replacing stock ones of the same name).
- * Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its kernels are the building blocks).
- * Returns the names of the kernels registered.
+ * Registers advbench's fast kernels for the tfjs wasm backend (replacing stock ones of the same name): gradient
+ * building blocks, a buffer-sharing Identity, per-channel reductions and batch norm, and, where WebAssembly SIMD
+ * is available, the kernels of advbench's SIMD module (training batch norm forward and backward, moving
+ * averages, fused SGD with momentum, ReLU gradient) with the gradients that use them (the Relu gradient keeps
+ * tfjs' formula on other backends). Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its
+ * kernels are the building blocks). Returns the names of the kernels registered.
  */
 export function registerWasmKernels(): string[] {
   if (registered !== undefined) {
     return registered;
   }
-  const kernels = advbenchWasmKernels();
+  const simd = simdKernelsSupported();
+  const kernels = advbenchWasmKernels(simd);
   for (const kernel of kernels) {
     const stock = getKernel(kernel.kernelName, 'wasm');
     if (stock !== undefined) {
@@ -40,6 +64,10 @@ export function registerWasmKernels(): string[] {
     }
     // Keep the stock kernel's setup (its cwrap bindings), which the fallback paths call into.
     registerKernel(stock?.setupFunc === undefined ? kernel : { ...kernel, setupFunc: stock.setupFunc });
+  }
+  if (simd) {
+    registerGradient(batchNormTrainingGradientConfig);
+    registerGradient(reluGradientConfig);
   }
   registered = kernels.map((kernel) => kernel.kernelName);
   return registered;
