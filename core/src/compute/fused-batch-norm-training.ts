@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { ADVBENCH_BATCH_NORM_TRAINING, ADVBENCH_MOVING_AVERAGES } from './wasm-kernels/advbench-kernel-names.js';
 
 /** The fields of tfjs-layers' (internal) BatchNormalization layer the patched `call` reads and writes. */
 interface BatchNormalizationLayer {
@@ -17,13 +18,13 @@ interface BatchNormalizationLayer {
 
 type Call = (this: BatchNormalizationLayer, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
 
-/**
- * Training-mode batch normalisation over all axes but the last, as one differentiable op with the textbook
- * backward pass: with x^ = (x - mean) / sqrt(var + eps) and N values per channel,
- * dx = gamma / sqrt(var + eps) / N * (N dy - sum(dy) - x^ sum(dy x^)), dgamma = sum(dy x^), dbeta = sum(dy).
- * Returns the output and the batch mean and (biased) variance for the moving averages.
- */
-export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): { output: Tensor; mean: Tensor; variance: Tensor } {
+/** Whether `kernelName` (one of advbench's wasm SIMD kernels) can run now: wasm active, kernel registered. */
+function wasmKernelAvailable(kernelName: string): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(kernelName, 'wasm') !== undefined;
+}
+
+/** The composite (any backend) form of {@link batchNormTraining}: a few ops forward, a custom gradient. */
+function batchNormTrainingComposite(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): { output: Tensor; mean: Tensor; variance: Tensor } {
   const axes = Array.from({ length: x.rank - 1 }, (_, index) => index);
   const count = x.size / x.shape[x.rank - 1];
   const mean = tf.mean(x, axes);
@@ -50,13 +51,63 @@ export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilo
   return { output, mean, variance };
 }
 
+/**
+ * Training-mode batch normalisation over all axes but the last, as one differentiable op with the textbook
+ * backward pass: with x^ = (x - mean) / sqrt(var + eps) and N values per channel,
+ * dx = gamma / sqrt(var + eps) / N * (N dy - sum(dy) - x^ sum(dy x^)), dgamma = sum(dy x^), dbeta = sum(dy).
+ * Returns the output and the batch mean and (biased) variance for the moving averages.
+ *
+ * On the wasm backend with advbench's SIMD kernels registered (float32, rank-1 gamma and beta), the forward
+ * pass is one kernel (`AdvbenchBatchNormTraining`) and so is the backward pass (its registered gradient runs
+ * `AdvbenchBatchNormTrainingGrad`); elsewhere it is a few tfjs ops with a custom gradient.
+ */
+export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): { output: Tensor; mean: Tensor; variance: Tensor } {
+  const fused = x.dtype === 'float32' && x.rank >= 2 && gamma.rank === 1 && beta.rank === 1 && wasmKernelAvailable(ADVBENCH_BATCH_NORM_TRAINING);
+  if (!fused) {
+    return batchNormTrainingComposite(x, gamma, beta, epsilon);
+  }
+  const [output, mean, variance] = tf.engine().runKernel<Tensor[]>(ADVBENCH_BATCH_NORM_TRAINING, { x, gamma, beta }, { epsilon });
+  return { output, mean, variance };
+}
+
+/** A batch-norm layer's moving statistic: what tfjs-layers' LayerVariable offers. */
+interface MovingVariable {
+  read(): Tensor;
+  write(value: Tensor): void;
+}
+
+/**
+ * Updates a batch-norm layer's moving mean and variance as tfjs-layers does, `moving -= (moving - batch) *
+ * (1 - momentum)`: one kernel for both on wasm with advbench's SIMD kernels, three ops each elsewhere.
+ */
+export function updateMovingAverages(movingMean: MovingVariable, movingVariance: MovingVariable, mean: Tensor, variance: Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const currentMean = movingMean.read();
+    const currentVariance = movingVariance.read();
+    const fused = [currentMean, currentVariance, mean, variance].every((tensor) => tensor.dtype === 'float32') && wasmKernelAvailable(ADVBENCH_MOVING_AVERAGES);
+    if (fused) {
+      const [nextMean, nextVariance] = tf.engine().runKernel<Tensor[]>(
+        ADVBENCH_MOVING_AVERAGES,
+        { movingMean: currentMean, movingVariance: currentVariance, mean, variance },
+        { momentum },
+      );
+      movingMean.write(nextMean);
+      movingVariance.write(nextVariance);
+      return;
+    }
+    movingMean.write(tf.sub(currentMean, tf.mul(tf.sub(currentMean, mean), 1 - momentum)));
+    movingVariance.write(tf.sub(currentVariance, tf.mul(tf.sub(currentVariance, variance), 1 - momentum)));
+  });
+}
+
 let installed = false;
 
 /**
  * Makes tfjs-layers' BatchNormalization layers, in training mode with the usual last-axis statistics, use
- * {@link batchNormTraining} (a few ops forward and backward) instead of `moments` + `batchNormalization`, whose
+ * {@link batchNormTraining} (one kernel forward and one backward on wasm, a few ops elsewhere) instead of `moments` + `batchNormalization`, whose
  * gradient tfjs builds from ~40 small ops per layer. The moving mean and variance are updated exactly as
- * tfjs-layers does (biased batch variance, `moving -= (moving - batch) * (1 - momentum)`). Inference and other
+ * tfjs-layers does (biased batch variance, `moving -= (moving - batch) * (1 - momentum)`; see
+ * {@link updateMovingAverages}). Inference and other
  * layouts keep the stock path. Idempotent.
  */
 export function useFusedBatchNormTraining(): void {
@@ -75,12 +126,7 @@ export function useFusedBatchNormTraining(): void {
     }
     return tf.tidy(() => {
       const { output, mean, variance } = batchNormTraining(input, this.gamma.read(), this.beta.read(), this.epsilon);
-      for (const [variable, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
-        tf.tidy(() => {
-          const current = variable.read();
-          variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - this.momentum)));
-        });
-      }
+      updateMovingAverages(this.movingMean, this.movingVariance, mean, variance, this.momentum);
       return output;
     });
   };

@@ -1,5 +1,6 @@
 import type { LayersModel, Tensor1D, Tensor4D, TensorFlow } from '../plugin-api/index.js';
-import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import { ADVBENCH_SGD_MOMENTUM } from './wasm-kernels/advbench-kernel-names.js';
 
 /** Settings of one SGD-with-momentum step (PyTorch's `torch.optim.SGD` semantics). */
 export interface SgdStepOptions {
@@ -35,10 +36,36 @@ export function sparseSoftmaxCrossEntropy(tf: TensorFlow, logits: Tensor2D, labe
 }
 
 /**
+ * One SGD-with-momentum update of `variable` from `gradient`, PyTorch semantics: g += weightDecay * w;
+ * v = momentum * v + g (v = g on the first step, when `buffer` is undefined); w -= learningRate * v. Assigns the
+ * variable and returns the new velocity (undefined when momentum is 0: plain SGD keeps no buffer). On wasm with
+ * advbench's SIMD kernels this is one kernel (`AdvbenchSgdMomentum`); elsewhere up to six ops. Call inside
+ * `tf.tidy`.
+ */
+export function sgdMomentumUpdate(tf: TensorFlow, variable: Variable, gradient: Tensor, buffer: Variable | undefined, options: SgdStepOptions): Tensor | undefined {
+  const { learningRate, momentum, weightDecay } = options;
+  const fused = tf.getBackend() === 'wasm' && variable.dtype === 'float32' && gradient.dtype === 'float32' && tf.getKernel(ADVBENCH_SGD_MOMENTUM, 'wasm') !== undefined;
+  if (fused) {
+    const inputs: NamedTensorMap = { weight: variable, gradient };
+    if (momentum !== 0 && buffer !== undefined) {
+      inputs.velocity = buffer;
+    }
+    const [weight, velocity] = tf.engine().runKernel<Tensor[]>(ADVBENCH_SGD_MOMENTUM, inputs, { learningRate, momentum, weightDecay });
+    variable.assign(weight);
+    return momentum === 0 ? undefined : velocity;
+  }
+  const decayed = weightDecay === 0 ? gradient : tf.add(gradient, tf.mul(variable, weightDecay));
+  const velocity = momentum === 0 || buffer === undefined ? decayed : tf.add(tf.mul(buffer, momentum), decayed);
+  variable.assign(tf.sub(variable, tf.mul(velocity, learningRate)));
+  return momentum === 0 ? undefined : velocity;
+}
+
+/**
  * Creates one SGD-with-momentum training step with PyTorch semantics: the loss is the mean sparse softmax
  * cross-entropy of `model.apply(x, { training: true })`; the gradients of all trainable weights get
  * `weightDecay * w` added; the momentum buffers follow `v = momentum * v + g` (created lazily, so the first step
- * is v = g as in PyTorch) and the weights `w -= learningRate * v`.
+ * is v = g as in PyTorch) and the weights `w -= learningRate * v` (see {@link sgdMomentumUpdate}: one kernel per
+ * weight on wasm).
  *
  * BatchNormalization layers in training mode normalise with batch statistics and update their moving mean and
  * variance themselves (tfjs-layers does it inside `call` when `training` is true). Note that tfjs-layers updates
@@ -49,7 +76,6 @@ export function sparseSoftmaxCrossEntropy(tf: TensorFlow, logits: Tensor2D, labe
  */
 export function createTrainStep(tf: TensorFlow, model: LayersModel, options: SgdStepOptions): TrainStep {
   let learningRate = options.learningRate;
-  const { momentum, weightDecay } = options;
   const buffers = new Map<string, Variable>();
   let disposed = false;
 
@@ -71,18 +97,15 @@ export function createTrainStep(tf: TensorFlow, model: LayersModel, options: Sgd
           if (gradient === undefined) {
             continue;
           }
-          const decayed = weightDecay === 0 ? gradient : tf.add(gradient, tf.mul(variable, weightDecay));
-          let velocity: Tensor = decayed;
-          if (momentum !== 0) {
-            const buffer = buffers.get(variable.name);
+          const buffer = buffers.get(variable.name);
+          const velocity = sgdMomentumUpdate(tf, variable, gradient, buffer, { ...options, learningRate });
+          if (velocity !== undefined) {
             if (buffer === undefined) {
-              buffers.set(variable.name, tf.variable(decayed, false));
+              buffers.set(variable.name, tf.variable(velocity, false));
             } else {
-              buffer.assign(tf.add(tf.mul(buffer, momentum), decayed));
-              velocity = buffer;
+              buffer.assign(velocity);
             }
           }
-          variable.assign(tf.sub(variable, tf.mul(velocity, learningRate)));
         }
         return value;
       });
