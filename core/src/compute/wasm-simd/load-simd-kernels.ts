@@ -77,8 +77,10 @@ export function simdKernelsSupported(): boolean {
 
 /** The WebAssembly.Memory of a tfjs wasm backend's emscripten Module. */
 function memoryOf(module: EmscriptenModule): WebAssembly.Memory {
+  // Not compared with HEAPU8.buffer: after the shared memory of the threaded build grows, emscripten refreshes
+  // its views lazily, so HEAPU8 may still be a view of the previous SharedArrayBuffer object.
   const memory = module.wasmMemory ?? module.asm?.memory;
-  if (memory === undefined || memory.buffer !== module.HEAPU8.buffer) {
+  if (!(memory instanceof WebAssembly.Memory)) {
     throw new Error('advbench wasm SIMD kernels: cannot find the WebAssembly.Memory of the tfjs wasm backend');
   }
   return memory;
