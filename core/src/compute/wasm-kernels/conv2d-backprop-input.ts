@@ -1,32 +1,13 @@
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callWasmKernel, releaseTensorInfo, reshapeInfo, sliceInfo } from './kernel-calls.js';
+import { callWasmKernel, releaseTensorInfo, sliceInfo } from './kernel-calls.js';
+import { subPixelInputGradient } from './sub-pixel-input-gradient.js';
 
 /**
- * Inserts `stride - 1` zeros after every row and column of `dy` ([N, Ho, Wo, C] -> [N, Ho*sh, Wo*sw, C], the
- * values at multiples of the stride), with one 6-D pad: the layout of a strided convolution's output seen from its
- * input. Returns `dy` itself (with an extra reference) for stride 1.
- */
-export function zeroDilate(backend: KernelBackend, dy: TensorInfo, strideHeight: number, strideWidth: number): TensorInfo {
-  const [batch, height, width, channels] = dy.shape;
-  if (strideHeight === 1 && strideWidth === 1) {
-    return reshapeInfo(backend, dy, dy.shape);
-  }
-  const expanded = reshapeInfo(backend, dy, [batch, height, 1, width, 1, channels]);
-  const padded = callWasmKernel(backend, 'PadV2', { x: expanded }, {
-    paddings: [[0, 0], [0, 0], [0, strideHeight - 1], [0, 0], [0, strideWidth - 1], [0, 0]],
-    constantValue: 0,
-  });
-  releaseTensorInfo(backend, expanded);
-  const dilated = reshapeInfo(backend, padded, [batch, height * strideHeight, width * strideWidth, channels]);
-  releaseTensorInfo(backend, padded);
-  return dilated;
-}
-
-/**
- * Conv2DBackpropInput for the wasm backend, as one XNNPACK forward convolution: the gradient of a convolution
- * with respect to its input is the convolution of the (zero-dilated, for stride > 1) output gradient with the
- * filter rotated by 180 degrees and its in/out channels swapped, stride 1, padding `k - 1 - pad` before.
+ * Conv2DBackpropInput for the wasm backend, out of XNNPACK forward convolutions: the gradient of a stride-1
+ * convolution with respect to its input is the convolution of the output gradient with the filter rotated by 180
+ * degrees and its in/out channels swapped, stride 1, padding `k - 1 - pad` before. Strided convolutions go through
+ * {@link subPixelInputGradient} (one stride-1 convolution per sub-pixel phase, no zero-dilated dy).
  * NHWC only, dilation 1 (what tfjs' conv2d gradient asks for); other cases go to `fallback`.
  */
 export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined): KernelConfig {
@@ -44,23 +25,26 @@ export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined
     const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, format);
     const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
     const [, inputHeight, inputWidth] = inputShape;
+    if (strideHeight > 1 || strideWidth > 1) {
+      return subPixelInputGradient(backend, dy, filter, {
+        inputShape, strideHeight, strideWidth, filterHeight, filterWidth, padTop: padInfo.top, padLeft: padInfo.left,
+      });
+    }
 
-    const dilated = zeroDilate(backend, dy, strideHeight, strideWidth);
-    const dilatedHeight = dilated.shape[1];
-    const dilatedWidth = dilated.shape[2];
+    const [, outputHeight, outputWidth] = dy.shape;
     let padTop = filterHeight - 1 - padInfo.top;
     let padLeft = filterWidth - 1 - padInfo.left;
-    let padBottom = inputHeight - dilatedHeight + padInfo.top;
-    let padRight = inputWidth - dilatedWidth + padInfo.left;
+    let padBottom = inputHeight - outputHeight + padInfo.top;
+    let padRight = inputWidth - outputWidth + padInfo.left;
     // Negative paddings mean rows or columns of dy that reach no input pixel: crop them.
-    let source = dilated;
-    if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+    let source = dy;
+    const cropped = padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0;
+    if (cropped) {
       const cropTop = Math.max(0, -padTop);
       const cropLeft = Math.max(0, -padLeft);
-      const keepHeight = dilatedHeight - cropTop - Math.max(0, -padBottom);
-      const keepWidth = dilatedWidth - cropLeft - Math.max(0, -padRight);
-      source = sliceInfo(backend, dilated, [0, cropTop, cropLeft, 0], [-1, keepHeight, keepWidth, -1]);
-      releaseTensorInfo(backend, dilated);
+      const keepHeight = outputHeight - cropTop - Math.max(0, -padBottom);
+      const keepWidth = outputWidth - cropLeft - Math.max(0, -padRight);
+      source = sliceInfo(backend, dy, [0, cropTop, cropLeft, 0], [-1, keepHeight, keepWidth, -1]);
       padTop = Math.max(0, padTop);
       padLeft = Math.max(0, padLeft);
       padBottom = Math.max(0, padBottom);
@@ -79,7 +63,9 @@ export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined
       dimRoundingMode: undefined as unknown as string,
     };
     const dx = callWasmKernel(backend, 'Conv2D', { x: source, filter: rotated }, convAttrs);
-    releaseTensorInfo(backend, source);
+    if (cropped) {
+      releaseTensorInfo(backend, source);
+    }
     releaseTensorInfo(backend, rotated);
     return dx;
   };

@@ -37,3 +37,18 @@ export function transposeInfo(backend: KernelBackend, x: TensorInfo, perm: numbe
 export function sliceInfo(backend: KernelBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   return callWasmKernel(backend, 'Slice', { x }, { begin, size });
 }
+
+/** A float32 tensor of `shape` filled with zeros (the wasm Fill kernel). */
+export function zerosInfo(backend: KernelBackend, shape: number[]): TensorInfo {
+  return callWasmKernel(backend, 'Fill', {}, { shape, value: 0, dtype: 'float32' });
+}
+
+/** Concatenates `inputs` along `axis` with the wasm Concat kernel (a plain copy per input along axis 0). */
+export function concatInfo(backend: KernelBackend, inputs: TensorInfo[], axis: number): TensorInfo {
+  return callWasmKernel(backend, 'Concat', inputs as unknown as NamedTensorInfoMap, { axis });
+}
+
+/** Pads `x` with zeros by `paddings` ([before, after] per axis) with the wasm PadV2 kernel. */
+export function padInfo(backend: KernelBackend, x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
+  return callWasmKernel(backend, 'PadV2', { x }, { paddings, constantValue: 0 });
+}
