@@ -1,12 +1,15 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, releaseTensorInfo, sliceInfo, transposeInfo } from './kernel-calls.js';
+import { pointwiseFilterGradient } from './pointwise-filter-gradient.js';
 
 /**
  * Conv2DBackpropFilter for the wasm backend (stock tfjs-backend-wasm has none), as one XNNPACK forward
  * convolution over transposed tensors: with x seen as a batch of Ci images [Ci, H, W, N] and dy as a filter
  * [Ho, Wo, N, Co], a stride-1 convolution dilated by the original stride, padded like the original, gives
- * dW as [Ci, kh, kw, Co]; one transpose makes it [kh, kw, Ci, Co]. NHWC only; dilation 1.
+ * dW as [Ci, kh, kw, Co]; one transpose makes it [kh, kw, Ci, Co]. Unpadded 1x1 filters (the strided projection
+ * shortcuts) take {@link pointwiseFilterGradient} instead: one matrix product, no dilated convolution over every
+ * input pixel. NHWC only; dilation 1.
  */
 export function createConv2dBackpropFilterKernel(): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend: untypedBackend, attrs }) => {
@@ -21,6 +24,12 @@ export function createConv2dBackpropFilterKernel(): KernelConfig {
     const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
     const [, inputHeight, inputWidth] = x.shape;
     const [, outputHeight, outputWidth] = dy.shape;
+    if (filterHeight === 1 && filterWidth === 1 && padInfo.top === 0 && padInfo.left === 0) {
+      const pointwise = pointwiseFilterGradient(backend, x, dy, strideHeight, strideWidth);
+      if (pointwise !== undefined) {
+        return pointwise;
+      }
+    }
 
     // Input rows read by the convolution: -padTop ... (Ho - 1) * sh + kh - 1 - padTop.
     const padTop = padInfo.top;

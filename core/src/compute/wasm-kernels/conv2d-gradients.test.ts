@@ -36,6 +36,9 @@ cases.push({ name: '2x2 s2 valid 8x8', x: [2, 8, 8, 3], filter: [2, 2, 3, 5], st
 cases.push({ name: '3x3 s1x2 same 6x9', x: [2, 6, 9, 3], filter: [3, 3, 3, 2], strides: [1, 2], pad: 'same' });
 cases.push({ name: '3x2 s2x3 explicit 11x10', x: [1, 11, 10, 2], filter: [3, 2, 2, 3], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] });
 cases.push({ name: '3x3 s2 explicit 1,0 8x8', x: [2, 8, 8, 3], filter: [3, 3, 3, 4], strides: [2, 2], pad: [[0, 0], [1, 0], [1, 0], [0, 0]] });
+cases.push({ name: '1x1 s2 valid 10x6 batch 1', x: [1, 10, 6, 5], filter: [1, 1, 5, 3], strides: [2, 2], pad: 'valid' });
+cases.push({ name: '1x1 s2x3 valid 8x9', x: [2, 8, 9, 3], filter: [1, 1, 3, 4], strides: [2, 3], pad: 'valid' });
+cases.push({ name: '1x1 s2 explicit bottom 8x8', x: [2, 8, 8, 3], filter: [1, 1, 3, 2], strides: [2, 2], pad: [[0, 0], [0, 1], [0, 1], [0, 0]] });
 cases.push({ name: '5x5 s4 same 9x10', x: [1, 9, 10, 2], filter: [5, 5, 2, 3], strides: [4, 4], pad: 'same' });
 
 function randomValues(size: number, seed: number): Float32Array {
