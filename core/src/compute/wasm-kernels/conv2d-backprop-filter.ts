@@ -1,6 +1,7 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, releaseTensorInfo, sliceInfo, transposeInfo } from './kernel-calls.js';
+import { patchMatrixFilterGradient, PATCH_MATRIX_MAXIMUM_ROWS } from './patch-matrix-filter-gradient.js';
 import { pointwiseFilterGradient } from './pointwise-filter-gradient.js';
 
 /**
@@ -9,7 +10,8 @@ import { pointwiseFilterGradient } from './pointwise-filter-gradient.js';
  * [Ho, Wo, N, Co], a stride-1 convolution dilated by the original stride, padded like the original, gives
  * dW as [Ci, kh, kw, Co]; one transpose makes it [kh, kw, Ci, Co]. Unpadded 1x1 filters (the strided projection
  * shortcuts) take {@link pointwiseFilterGradient} instead: one matrix product, no dilated convolution over every
- * input pixel. NHWC only; dilation 1.
+ * input pixel; stride-1 convolutions of few input channels (stems) take {@link patchMatrixFilterGradient}.
+ * NHWC only; dilation 1.
  */
 export function createConv2dBackpropFilterKernel(): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend: untypedBackend, attrs }) => {
@@ -36,6 +38,9 @@ export function createConv2dBackpropFilterKernel(): KernelConfig {
     const padLeft = padInfo.left;
     const padBottom = (outputHeight - 1) * strideHeight + filterHeight - padTop - inputHeight;
     const padRight = (outputWidth - 1) * strideWidth + filterWidth - padLeft - inputWidth;
+    if (strideHeight === 1 && strideWidth === 1 && filterHeight * filterWidth * x.shape[3] <= PATCH_MATRIX_MAXIMUM_ROWS) {
+      return patchMatrixFilterGradient(backend, x, dy, filterHeight, filterWidth, { top: padTop, left: padLeft, bottom: padBottom, right: padRight });
+    }
     let source = x;
     let owned = false;
     if (padBottom < 0 || padRight < 0) {
