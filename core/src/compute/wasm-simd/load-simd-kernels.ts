@@ -86,30 +86,41 @@ function memoryOf(module: EmscriptenModule): WebAssembly.Memory {
   return memory;
 }
 
-const instances = new WeakMap<EmscriptenModule, SimdKernels>();
+const instances = new Map<string, WeakMap<EmscriptenModule, unknown>>();
 
 /**
- * The SIMD kernels instantiated on a tfjs wasm backend's own memory (`backend.wasm`), once per backend: the
- * shared-memory variant when the backend runs tfjs' threaded build (its memory is a SharedArrayBuffer), the
- * plain one otherwise. Synchronous (the module is ~10 kB).
+ * Instantiates the committed module `<baseName>.wasm` (or `<baseName>.shared.wasm`) on a tfjs wasm backend's
+ * own memory (`backend.wasm`), once per backend and module, and returns its functions named by `exportNames`
+ * (method name -> export name): the shared-memory variant when the backend runs tfjs' threaded build (its
+ * memory is a SharedArrayBuffer), the plain one otherwise. Synchronous (the modules are a few kB).
  */
-export function loadSimdKernels(module: EmscriptenModule): SimdKernels {
-  const cached = instances.get(module);
+export function loadSimdModule<T extends object>(module: EmscriptenModule, baseName: string, exportNames: Record<keyof T, string>): T {
+  let perBackend = instances.get(baseName);
+  if (perBackend === undefined) {
+    perBackend = new WeakMap();
+    instances.set(baseName, perBackend);
+  }
+  const cached = perBackend.get(module);
   if (cached !== undefined) {
-    return cached;
+    return cached as T;
   }
   const memory = memoryOf(module);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = readSimdBinary(shared ? 'advbench-kernels.shared.wasm' : 'advbench-kernels.wasm');
+  const bytes = readSimdBinary(`${baseName}${shared ? '.shared.wasm' : '.wasm'}`);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const kernels = {} as Record<keyof SimdKernels, unknown>;
-  for (const [method, exportName] of Object.entries(EXPORT_NAMES) as Array<[keyof SimdKernels, string]>) {
+  const functions = {} as Record<keyof T, unknown>;
+  for (const [method, exportName] of Object.entries(exportNames) as Array<[keyof T, string]>) {
     const exported = instance.exports[exportName];
     if (typeof exported !== 'function') {
-      throw new Error(`advbench wasm SIMD kernels: the module lacks the export ${exportName}`);
+      throw new Error(`advbench wasm SIMD kernels: ${baseName} lacks the export ${exportName}`);
     }
-    kernels[method] = exported;
+    functions[method] = exported;
   }
-  instances.set(module, kernels as unknown as SimdKernels);
-  return kernels as unknown as SimdKernels;
+  perBackend.set(module, functions);
+  return functions as T;
+}
+
+/** The kernels of `advbench-kernels.c` on a tfjs wasm backend's memory (see {@link loadSimdModule}). */
+export function loadSimdKernels(module: EmscriptenModule): SimdKernels {
+  return loadSimdModule<SimdKernels>(module, 'advbench-kernels', EXPORT_NAMES);
 }
