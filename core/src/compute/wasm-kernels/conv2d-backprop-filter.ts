@@ -3,6 +3,8 @@ import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc
 import { callWasmKernel, releaseTensorInfo, sliceInfo, transposeInfo } from './kernel-calls.js';
 import { patchMatrixFilterGradient, PATCH_MATRIX_MAXIMUM_ROWS } from './patch-matrix-filter-gradient.js';
 import { pointwiseFilterGradient } from './pointwise-filter-gradient.js';
+import { simdFilterGradient } from './simd-filter-gradient.js';
+import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
 /**
  * Conv2DBackpropFilter for the wasm backend (stock tfjs-backend-wasm has none), as one XNNPACK forward
@@ -26,6 +28,12 @@ export function createConv2dBackpropFilterKernel(): KernelConfig {
     const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
     const [, inputHeight, inputWidth] = x.shape;
     const [, outputHeight, outputWidth] = dy.shape;
+    const simd = simdFilterGradient(backend as WasmBackendInternals, x, dy, {
+      filterHeight, filterWidth, strideHeight, strideWidth, padTop: padInfo.top, padLeft: padInfo.left,
+    });
+    if (simd !== undefined) {
+      return simd;
+    }
     if (filterHeight === 1 && filterWidth === 1 && padInfo.top === 0 && padInfo.left === 0) {
       const pointwise = pointwiseFilterGradient(backend, x, dy, strideHeight, strideWidth);
       if (pointwise !== undefined) {

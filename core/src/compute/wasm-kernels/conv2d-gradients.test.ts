@@ -40,6 +40,8 @@ cases.push({ name: '1x1 s2 valid 10x6 batch 1', x: [1, 10, 6, 5], filter: [1, 1,
 cases.push({ name: '1x1 s2x3 valid 8x9', x: [2, 8, 9, 3], filter: [1, 1, 3, 4], strides: [2, 3], pad: 'valid' });
 cases.push({ name: '1x1 s2 explicit bottom 8x8', x: [2, 8, 8, 3], filter: [1, 1, 3, 2], strides: [2, 2], pad: [[0, 0], [0, 1], [0, 1], [0, 0]] });
 cases.push({ name: '5x5 s4 same 9x10', x: [1, 9, 10, 2], filter: [5, 5, 2, 3], strides: [4, 4], pad: 'same' });
+cases.push({ name: '3x3 s1 same, 11 -> 14 channels (every SIMD tile of the filter gradient)', x: [2, 6, 7, 11], filter: [3, 3, 11, 14], strides: [1, 1], pad: 'same' });
+cases.push({ name: '3x3 s2 explicit 1, 8 -> 16 channels', x: [2, 9, 9, 8], filter: [3, 3, 8, 16], strides: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
 
 function randomValues(size: number, seed: number): Float32Array {
   const rng = createRandom(seed);
