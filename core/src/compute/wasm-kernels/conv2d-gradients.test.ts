@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
+import { xnnpackFilterGradient } from './conv2d-backprop-filter.js';
 
 type Padding = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -94,6 +95,22 @@ describe('advbench wasm convolution gradient kernels', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(relativeError(actual.dx, expected.dx)).toBeLessThan(1e-4);
     expect(relativeError(actual.dw, expected.dw)).toBeLessThan(1e-4);
+  });
+
+  it.each(cases)('the XNNPACK filter-gradient formulation (engines without SIMD) matches the cpu backend too: $name', async (testCase) => {
+    await tf.setBackend('cpu');
+    const expected = gradients(testCase, 13).dw;
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(() => {
+      const x = tf.tensor4d(randomValues(size(testCase.x), 13), testCase.x);
+      const info = tf.backend_util.computeConv2DInfo(testCase.x, testCase.filter, testCase.strides, 1, testCase.pad);
+      const dy = tf.tensor4d(randomValues(size(info.outShape), 15), info.outShape);
+      const dw = xnnpackFilterGradient(tf.backend(), x, dy, info);
+      return tf.engine().makeTensorFromTensorInfo(dw).dataSync() as Float32Array;
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relativeError(actual, expected)).toBeLessThan(1e-4);
   });
 
   it('registers its kernels and leaves no wasm buffers behind', async () => {
