@@ -2,12 +2,15 @@ import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, releaseTensorInfo, sliceInfo } from './kernel-calls.js';
 import { subPixelInputGradient } from './sub-pixel-input-gradient.js';
+import { rotatedFilter } from './rotated-filter.js';
 
 /**
  * Conv2DBackpropInput for the wasm backend, out of XNNPACK forward convolutions: the gradient of a stride-1
  * convolution with respect to its input is the convolution of the output gradient with the filter rotated by 180
  * degrees and its in/out channels swapped, stride 1, padding `k - 1 - pad` before. Strided convolutions go through
- * {@link subPixelInputGradient} (one stride-1 convolution per sub-pixel phase, no zero-dilated dy).
+ * {@link subPixelInputGradient} (one stride-1 convolution per sub-pixel phase, no zero-dilated dy). The rotated
+ * filter is cached per filter buffer ({@link rotatedFilter}), so repeated calls with the same weights (PGD) reuse
+ * it and XNNPACK's packed operator.
  * NHWC only, dilation 1 (what tfjs' conv2d gradient asks for); other cases go to `fallback`.
  */
 export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined): KernelConfig {
@@ -51,9 +54,7 @@ export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined
       padRight = Math.max(0, padRight);
     }
 
-    const reversed = callWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-    const rotated = callWasmKernel(backend, 'Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
-    releaseTensorInfo(backend, reversed);
+    const rotated = rotatedFilter(backend, filter);
 
     const convAttrs: NamedAttrMap = {
       strides: [1, 1],
@@ -66,7 +67,6 @@ export function createConv2dBackpropInputKernel(fallback: KernelFunc | undefined
     if (cropped) {
       releaseTensorInfo(backend, source);
     }
-    releaseTensorInfo(backend, rotated);
     return dx;
   };
   return { kernelName: Conv2DBackpropInput, backendName: 'wasm', kernelFunc };

@@ -1,6 +1,8 @@
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { callWasmKernel, concatInfo, padInfo, releaseTensorInfo, reshapeInfo, sliceInfo, transposeInfo, zerosInfo } from './kernel-calls.js';
 import { decomposeAxis, type AxisPhase } from './sub-pixel-phases.js';
+import { derivedFilter } from './derived-filter-cache.js';
+import { rotatedFilter } from './rotated-filter.js';
 
 /** The geometry of the forward convolution whose input gradient {@link subPixelInputGradient} computes. */
 export interface StridedConvolutionGeometry {
@@ -16,11 +18,32 @@ export interface StridedConvolutionGeometry {
 }
 
 /**
+ * The taps of the rotated filter (see {@link rotatedFilter}) that one (row phase, column phase) uses, last first:
+ * every stride-th, [rowTaps, columnTaps, Co, Ci]. Cached per filter buffer ({@link derivedFilter}) with the
+ * rotation itself, so PGD steps reuse them and XNNPACK's packed operators; the cache owns the result.
+ */
+function phaseTaps(backend: KernelBackend, filter: TensorInfo, geometry: StridedConvolutionGeometry, row: AxisPhase, column: AxisPhase): TensorInfo {
+  // Rotated index of tap k is (size - 1 - k): the phase's taps, last first, are every stride-th from here.
+  const rowBegin = geometry.filterHeight - 1 - row.firstTap - geometry.strideHeight * (row.taps - 1);
+  const columnBegin = geometry.filterWidth - 1 - column.firstTap - geometry.strideWidth * (column.taps - 1);
+  const key = `phase-taps:${rowBegin},${columnBegin},${row.taps},${column.taps},${geometry.strideHeight},${geometry.strideWidth}`;
+  return derivedFilter(backend, filter, key, () => {
+    const rotated = rotatedFilter(backend, filter);
+    return callWasmKernel(backend, 'StridedSlice', { x: rotated }, {
+      begin: [rowBegin, columnBegin, 0, 0],
+      end: [rowBegin + geometry.strideHeight * (row.taps - 1) + 1, columnBegin + geometry.strideWidth * (column.taps - 1) + 1, rotated.shape[2], rotated.shape[3]],
+      strides: [geometry.strideHeight, geometry.strideWidth, 1, 1],
+      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+    });
+  });
+}
+
+/**
  * The stride-1 correlation of dy with the taps of one (row phase, column phase): [N, rowPhaseSize,
  * columnPhaseSize, Ci], or undefined when no tap or no row of dy reaches the phase (its gradient is zero).
- * `rotated` is the filter reversed in both spatial axes with its channels swapped ([kh, kw, Co, Ci]).
+ * The phase's taps of the rotated filter are cached per filter buffer (see {@link phaseTaps}).
  */
-function phaseGradient(backend: KernelBackend, dy: TensorInfo, rotated: TensorInfo, geometry: StridedConvolutionGeometry, row: AxisPhase, column: AxisPhase): TensorInfo | undefined {
+function phaseGradient(backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, geometry: StridedConvolutionGeometry, row: AxisPhase, column: AxisPhase): TensorInfo | undefined {
   if (row.taps === 0 || column.taps === 0) {
     return undefined;
   }
@@ -34,15 +57,7 @@ function phaseGradient(backend: KernelBackend, dy: TensorInfo, rotated: TensorIn
   }
   const cropped = keepHeight !== outputHeight || keepWidth !== outputWidth;
   const source = cropped ? sliceInfo(backend, dy, [0, cropTop, cropLeft, 0], [-1, keepHeight, keepWidth, -1]) : dy;
-  // Rotated index of tap k is (size - 1 - k): the phase's taps, last first, are every stride-th from here.
-  const rowBegin = geometry.filterHeight - 1 - row.firstTap - geometry.strideHeight * (row.taps - 1);
-  const columnBegin = geometry.filterWidth - 1 - column.firstTap - geometry.strideWidth * (column.taps - 1);
-  const taps = callWasmKernel(backend, 'StridedSlice', { x: rotated }, {
-    begin: [rowBegin, columnBegin, 0, 0],
-    end: [rowBegin + geometry.strideHeight * (row.taps - 1) + 1, columnBegin + geometry.strideWidth * (column.taps - 1) + 1, rotated.shape[2], rotated.shape[3]],
-    strides: [geometry.strideHeight, geometry.strideWidth, 1, 1],
-    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-  });
+  const taps = phaseTaps(backend, filter, geometry, row, column);
   const convolutionAttrs: NamedAttrMap = {
     strides: [1, 1],
     pad: [[0, 0], [Math.max(0, row.padBefore), Math.max(0, row.padAfter)], [Math.max(0, column.padBefore), Math.max(0, column.padAfter)], [0, 0]],
@@ -51,7 +66,6 @@ function phaseGradient(backend: KernelBackend, dy: TensorInfo, rotated: TensorIn
     dimRoundingMode: undefined as unknown as string,
   };
   const gradient = callWasmKernel(backend, 'Conv2D', { x: source, filter: taps }, convolutionAttrs);
-  releaseTensorInfo(backend, taps);
   if (cropped) {
     releaseTensorInfo(backend, source);
   }
@@ -134,16 +148,12 @@ export function subPixelInputGradient(backend: KernelBackend, dy: TensorInfo, fi
   const phaseShape = [batch, rows.phaseSize, columns.phaseSize, inputChannels];
   const interleavedShape = [batch, rows.phaseSize * strideHeight, columns.phaseSize * strideWidth, inputChannels];
 
-  const reversed = callWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-  const rotated = transposeInfo(backend, reversed, [0, 1, 3, 2]);
-  releaseTensorInfo(backend, reversed);
   const phases: Array<TensorInfo | undefined> = [];
   for (const row of rows.phases) {
     for (const column of columns.phases) {
-      phases.push(phaseGradient(backend, dy, rotated, geometry, row, column));
+      phases.push(phaseGradient(backend, dy, filter, geometry, row, column));
     }
   }
-  releaseTensorInfo(backend, rotated);
 
   const nonZero = phases.flatMap((phase, index) => (phase === undefined ? [] : [{ phase, index }]));
   if (nonZero.length === 0) {
