@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
 import { xnnpackFilterGradient } from './conv2d-backprop-filter.js';
+import { subPixelInputGradient } from './sub-pixel-input-gradient.js';
 
 type Padding = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -112,6 +113,30 @@ describe('advbench wasm convolution gradient kernels', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(relativeError(actual, expected)).toBeLessThan(1e-4);
   });
+
+  it.each(cases.filter((testCase) => testCase.strides.some((stride) => stride > 1)))(
+    'the sub-pixel input-gradient formulation (engines without SIMD) matches the cpu backend too: $name',
+    async (testCase) => {
+      const info = tf.backend_util.computeConv2DInfo(testCase.x, testCase.filter, testCase.strides, 1, testCase.pad);
+      const dyValues = randomValues(size(info.outShape), 17);
+      const filterValues = randomValues(size(testCase.filter), 18);
+      await tf.setBackend('cpu');
+      const expected = tf.tidy(() => tf.conv2dTranspose(tf.tensor4d(dyValues, info.outShape), tf.tensor4d(filterValues, testCase.filter), testCase.x, testCase.strides, testCase.pad).dataSync() as Float32Array);
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const actual = tf.tidy(() => {
+        const dy = tf.tensor4d(dyValues, info.outShape);
+        const filter = tf.tensor4d(filterValues, testCase.filter);
+        const dx = subPixelInputGradient(tf.backend(), dy, filter, {
+          inputShape: testCase.x, strideHeight: info.strideHeight, strideWidth: info.strideWidth, filterHeight: info.filterHeight,
+          filterWidth: info.filterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+        });
+        return tf.engine().makeTensorFromTensorInfo(dx).dataSync() as Float32Array;
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relativeError(actual, expected)).toBeLessThan(1e-4);
+    },
+  );
 
   it('registers its kernels and leaves no wasm buffers behind', async () => {
     expect(registerWasmKernels()).toEqual(expect.arrayContaining(['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Slice', 'FusedBatchNorm', 'Sum', 'Mean']));
