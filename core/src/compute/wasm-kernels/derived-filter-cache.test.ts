@@ -49,7 +49,8 @@ describe('derived filter cache (rotated filters and sub-pixel taps per filter bu
     filter.dispose();
     x.dispose();
     // Same weights: no new derived tensors; new weights: the old ones are replaced, not added.
-    expect(counts[0]).toBeGreaterThan(1);
+    // (With WebAssembly SIMD the stride-2 gradient is gathered directly, so only the stride-1 rotation is cached.)
+    expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBe(counts[0]);
     expect(counts[2]).toBe(counts[0]);
     expect(counts[5]).toBe(counts[0]);
