@@ -1,10 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { ADVBENCH_BATCH_NORM_INPUT_GRAD } from './wasm-kernels/batch-norm-input-grad.js';
+
+/**
+ * Whether the input gradient can run as advbench's one wasm kernel: on the wasm backend with the kernel
+ * registered, float32, statistics (and scale) with one value per channel of the last axis.
+ */
+function useInputGradKernel(dy: Tensor, variance: Tensor, scale: Tensor | undefined): boolean {
+  const channels = dy.shape[dy.shape.length - 1];
+  const perChannel = (tensor: Tensor | undefined): boolean => tensor === undefined || (tensor.dtype === 'float32' && tensor.size === channels);
+  return dy.rank > 0 && dy.dtype === 'float32' && perChannel(variance) && perChannel(scale) && tf.getBackend() === 'wasm'
+    && tf.getKernel(ADVBENCH_BATCH_NORM_INPUT_GRAD, 'wasm') !== undefined;
+}
 
 /**
  * The FusedBatchNorm gradient of tfjs-core, with the input gradient computed by broadcasting instead of `tile`
  * (stock tfjs tiles 1/sqrt(variance) to the full activation size first, which on wasm cost more than the
- * convolutions of a PGD step). Same formulas otherwise, for every backend.
+ * convolutions of a PGD step). Same formulas otherwise, for every backend; on wasm with advbench's kernels the
+ * input gradient with per-channel statistics is one {@link ADVBENCH_BATCH_NORM_INPUT_GRAD} kernel, and
+ * 1/sqrt(variance + eps) is computed only for the gradients that need it.
  */
 export const batchNormGradientConfig: GradConfig = {
   kernelName: 'FusedBatchNorm',
@@ -16,15 +30,19 @@ export const batchNormGradientConfig: GradConfig = {
     const scaleValue = scale ?? tf.scalar(1);
     const reductionAxes = tf.backend_util.getReductionAxes(mean.shape, x.shape);
     const reduce = (value: Tensor): Tensor => (reductionAxes.length > 0 ? tf.sum(value, reductionAxes) : value);
-    const oneOverSqrtVariance = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
+    // Per gradient closure (tfjs runs each in its own tidy, so it cannot be shared): a few per-channel values.
+    const oneOverSqrtVariance = (): Tensor => tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
     return {
-      x: () => tf.reshape(tf.mul(gradient, tf.mul(oneOverSqrtVariance, scaleValue)), x.shape),
-      mean: () => tf.reshape(reduce(tf.mul(gradient, tf.mul(tf.neg(oneOverSqrtVariance), scaleValue))), mean.shape),
+      x: () => (useInputGradKernel(gradient, variance, scale)
+        ? tf.reshape(tf.engine().runKernel<Tensor>(ADVBENCH_BATCH_NORM_INPUT_GRAD, scale ? { dy: gradient, variance, scale } : { dy: gradient, variance }, { varianceEpsilon }), x.shape)
+        : tf.reshape(tf.mul(gradient, tf.mul(oneOverSqrtVariance(), scaleValue)), x.shape)),
+      mean: () => tf.reshape(reduce(tf.mul(gradient, tf.mul(tf.neg(oneOverSqrtVariance()), scaleValue))), mean.shape),
       variance: () => {
-        const minusHalfRCube = tf.mul(tf.mul(tf.mul(oneOverSqrtVariance, oneOverSqrtVariance), oneOverSqrtVariance), tf.scalar(-0.5));
+        const inverse = oneOverSqrtVariance();
+        const minusHalfRCube = tf.mul(tf.mul(tf.mul(inverse, inverse), inverse), tf.scalar(-0.5));
         return tf.reshape(reduce(tf.mul(tf.mul(gradient, tf.sub(x, mean)), tf.mul(minusHalfRCube, scaleValue))), mean.shape);
       },
-      scale: () => tf.reshape(reduce(tf.mul(gradient, tf.mul(tf.sub(x, mean), oneOverSqrtVariance))), mean.shape),
+      scale: () => tf.reshape(reduce(tf.mul(gradient, tf.mul(tf.sub(x, mean), oneOverSqrtVariance()))), mean.shape),
       offset: () => tf.reshape(reduce(gradient), mean.shape),
     };
   },

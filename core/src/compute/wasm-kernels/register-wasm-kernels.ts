@@ -11,6 +11,9 @@ import { createBatchNormTrainingGradKernel } from './batch-norm-training-grad.js
 import { createMovingAveragesKernel } from './moving-averages.js';
 import { createSgdMomentumKernel } from './sgd-momentum.js';
 import { createReluGradKernel } from './relu-grad.js';
+import { createBatchNormInputGradKernel } from './batch-norm-input-grad.js';
+import { createReluKernel } from './relu.js';
+import { createPadImagesKernel } from './pad-images.js';
 import { batchNormTrainingGradientConfig } from './batch-norm-training-gradient.js';
 import { reluGradientConfig } from './relu-gradient.js';
 import { simdKernelsSupported } from '../wasm-simd/load-simd-kernels.js';
@@ -38,6 +41,9 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
       createMovingAveragesKernel(),
       createSgdMomentumKernel(),
       createReluGradKernel(),
+      createBatchNormInputGradKernel(),
+      createReluKernel(stock('Relu')),
+      createPadImagesKernel(stock('PadV2')),
     );
   }
   return kernels;
@@ -47,7 +53,8 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
  * Registers advbench's fast kernels for the tfjs wasm backend (replacing stock ones of the same name): gradient
  * building blocks, a buffer-sharing Identity, per-channel reductions and batch norm, and, where WebAssembly SIMD
  * is available, the kernels of advbench's SIMD module (training batch norm forward and backward, moving
- * averages, fused SGD with momentum, ReLU gradient) with the gradients that use them (the Relu gradient keeps
+ * averages, fused SGD with momentum, ReLU gradient) and of the pointwise module (ReLU, spatial zero padding, the
+ * inference batch-norm input gradient) with the gradients that use them (the Relu gradient keeps
  * tfjs' formula on other backends). Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its
  * kernels are the building blocks). Returns the names of the kernels registered.
  */
