@@ -14,6 +14,8 @@ import { createReluGradKernel } from './relu-grad.js';
 import { createBatchNormInputGradKernel } from './batch-norm-input-grad.js';
 import { createReluKernel } from './relu.js';
 import { createPadImagesKernel } from './pad-images.js';
+import { createCropImagesKernel } from './crop-images.js';
+import { padGradientConfig } from './pad-gradient.js';
 import { batchNormTrainingGradientConfig } from './batch-norm-training-gradient.js';
 import { reluGradientConfig } from './relu-gradient.js';
 import { simdKernelsSupported } from '../wasm-simd/load-simd-kernels.js';
@@ -44,6 +46,7 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
       createBatchNormInputGradKernel(),
       createReluKernel(stock('Relu')),
       createPadImagesKernel(stock('PadV2')),
+      createCropImagesKernel(),
     );
   }
   return kernels;
@@ -53,9 +56,9 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
  * Registers advbench's fast kernels for the tfjs wasm backend (replacing stock ones of the same name): gradient
  * building blocks, a buffer-sharing Identity, per-channel reductions and batch norm, and, where WebAssembly SIMD
  * is available, the kernels of advbench's SIMD module (training batch norm forward and backward, moving
- * averages, fused SGD with momentum, ReLU gradient) and of the pointwise module (ReLU, spatial zero padding, the
- * inference batch-norm input gradient) with the gradients that use them (the Relu gradient keeps
- * tfjs' formula on other backends). Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its
+ * averages, fused SGD with momentum, ReLU gradient) and of the pointwise module (ReLU, spatial zero padding and its
+ * gradient, the inference batch-norm input gradient) with the gradients that use them (the Relu and PadV2
+ * gradients keep tfjs' formulas on other backends). Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its
  * kernels are the building blocks). Returns the names of the kernels registered.
  */
 export function registerWasmKernels(): string[] {
@@ -75,6 +78,7 @@ export function registerWasmKernels(): string[] {
   if (simd) {
     registerGradient(batchNormTrainingGradientConfig);
     registerGradient(reluGradientConfig);
+    registerGradient(padGradientConfig);
   }
   registered = kernels.map((kernel) => kernel.kernelName);
   return registered;

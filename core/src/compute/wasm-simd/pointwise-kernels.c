@@ -1,6 +1,7 @@
 /*
  * advbench's pointwise WebAssembly SIMD kernels for the tfjs wasm backend: the inference batch-norm input
- * gradient, ReLU and constant padding of NHWC images (the element-wise work of a PGD step outside convolutions).
+ * gradient, ReLU, constant padding of NHWC images and its gradient, cropping (the element-wise and copying work of
+ * a PGD step outside convolutions).
  *
  * Like advbench-kernels.c, the module imports tfjs-backend-wasm's own memory and works on tensors where they lie
  * on its heap (all pointers are byte offsets into that heap). It must not own any memory: no data section and no
@@ -109,5 +110,24 @@ void EXPORT(advbench_pad_images)(const float *x, unsigned batch, unsigned height
     }
     fill(y, bottom * paddedRow, value);
     y += bottom * paddedRow;
+  }
+}
+
+/*
+ * Crops `batch` NHWC images [height, width, channels] to the window of `cropHeight` rows and `cropWidth` columns
+ * starting at row `top`, column `left` (the gradient of a spatial padding): y is [batch, cropHeight, cropWidth,
+ * channels].
+ */
+void EXPORT(advbench_crop_images)(const float *x, unsigned batch, unsigned height, unsigned width, unsigned channels,
+                                  unsigned top, unsigned left, unsigned cropHeight, unsigned cropWidth, float *y) {
+  unsigned row = width * channels;
+  unsigned croppedRow = cropWidth * channels;
+  for (unsigned image = 0; image < batch; image += 1) {
+    const float *source = x + image * height * row + top * row + left * channels;
+    for (unsigned line = 0; line < cropHeight; line += 1) {
+      copy(y, source, croppedRow);
+      y += croppedRow;
+      source += row;
+    }
   }
 }

@@ -14,6 +14,9 @@ export interface PointwiseKernels {
   /** Constant padding of NHWC images by rows (top, bottom) and columns (left, right). */
   padImages(x: number, batch: number, height: number, width: number, channels: number, top: number, bottom: number, left: number,
     right: number, value: number, y: number): void;
+  /** Crops NHWC images to cropHeight x cropWidth from (top, left) (the gradient of a spatial padding). */
+  cropImages(x: number, batch: number, height: number, width: number, channels: number, top: number, left: number, cropHeight: number,
+    cropWidth: number, y: number): void;
 }
 
 /** Export names of the C kernels, by {@link PointwiseKernels} method. */
@@ -21,6 +24,7 @@ const EXPORT_NAMES: Record<keyof PointwiseKernels, string> = {
   batchNormInputGrad: 'advbench_batch_norm_input_grad',
   relu: 'advbench_relu',
   padImages: 'advbench_pad_images',
+  cropImages: 'advbench_crop_images',
 };
 
 /** The kernels of `pointwise-kernels.c` on a tfjs wasm backend's memory (see {@link loadSimdModule}). */
