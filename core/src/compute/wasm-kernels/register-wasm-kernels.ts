@@ -15,6 +15,7 @@ import { createBatchNormInputGradKernel } from './batch-norm-input-grad.js';
 import { createReluKernel } from './relu.js';
 import { createPadImagesKernel } from './pad-images.js';
 import { createCropImagesKernel } from './crop-images.js';
+import { createAddKernel } from './add.js';
 import { padGradientConfig } from './pad-gradient.js';
 import { batchNormTrainingGradientConfig } from './batch-norm-training-gradient.js';
 import { reluGradientConfig } from './relu-gradient.js';
@@ -47,6 +48,7 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
       createReluKernel(stock('Relu')),
       createPadImagesKernel(stock('PadV2')),
       createCropImagesKernel(),
+      createAddKernel(stock('Add')),
     );
   }
   return kernels;
@@ -57,7 +59,7 @@ function advbenchWasmKernels(simd: boolean): KernelConfig[] {
  * building blocks, a buffer-sharing Identity, per-channel reductions and batch norm, and, where WebAssembly SIMD
  * is available, the kernels of advbench's SIMD module (training batch norm forward and backward, moving
  * averages, fused SGD with momentum, ReLU gradient) and of the pointwise module (ReLU, spatial zero padding and its
- * gradient, the inference batch-norm input gradient) with the gradients that use them (the Relu and PadV2
+ * gradient, the inference batch-norm input gradient, same-shape Add) with the gradients that use them (the Relu and PadV2
  * gradients keep tfjs' formulas on other backends). Idempotent. Needs `@tensorflow/tfjs-backend-wasm` imported first (its
  * kernels are the building blocks). Returns the names of the kernels registered.
  */

@@ -54,7 +54,7 @@ describe('advbench wasm SIMD binaries', () => {
   it('export the kernels advbench binds', () => {
     const exportsOf = (name: string): string[] => WebAssembly.Module.exports(new WebAssembly.Module(readSimdBinary(name))).map((entry) => entry.name);
     expect(exportsOf('advbench-kernels.wasm')).toContain('advbench_batch_norm_training');
-    expect(exportsOf('pointwise-kernels.shared.wasm')).toEqual(expect.arrayContaining(['advbench_batch_norm_input_grad', 'advbench_relu', 'advbench_pad_images', 'advbench_crop_images']));
+    expect(exportsOf('pointwise-kernels.shared.wasm')).toEqual(expect.arrayContaining(['advbench_batch_norm_input_grad', 'advbench_relu', 'advbench_pad_images', 'advbench_crop_images', 'advbench_add']));
   });
 
   it('compile on this JavaScript engine (WebAssembly SIMD)', () => {

@@ -1,7 +1,7 @@
 /*
  * advbench's pointwise WebAssembly SIMD kernels for the tfjs wasm backend: the inference batch-norm input
- * gradient, ReLU, constant padding of NHWC images and its gradient, cropping (the element-wise and copying work of
- * a PGD step outside convolutions).
+ * gradient, ReLU, constant padding of NHWC images and its gradient (a crop), same-shape addition (the element-wise
+ * and copying work of a PGD step outside convolutions).
  *
  * Like advbench-kernels.c, the module imports tfjs-backend-wasm's own memory and works on tensors where they lie
  * on its heap (all pointers are byte offsets into that heap). It must not own any memory: no data section and no
@@ -129,5 +129,16 @@ void EXPORT(advbench_crop_images)(const float *x, unsigned batch, unsigned heigh
       y += croppedRow;
       source += row;
     }
+  }
+}
+
+/* y = a + b element-wise over `count` values (the residual sums and gradient accumulations of a ResNet). */
+void EXPORT(advbench_add)(const float *a, const float *b, unsigned count, float *y) {
+  unsigned index = 0;
+  for (; index + 4 <= count; index += 4) {
+    wasm_v128_store(y + index, wasm_f32x4_add(wasm_v128_load(a + index), wasm_v128_load(b + index)));
+  }
+  for (; index < count; index += 1) {
+    y[index] = a[index] + b[index];
   }
 }

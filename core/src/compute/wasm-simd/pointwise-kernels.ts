@@ -17,6 +17,8 @@ export interface PointwiseKernels {
   /** Crops NHWC images to cropHeight x cropWidth from (top, left) (the gradient of a spatial padding). */
   cropImages(x: number, batch: number, height: number, width: number, channels: number, top: number, left: number, cropHeight: number,
     cropWidth: number, y: number): void;
+  /** y = a + b element-wise. */
+  add(a: number, b: number, count: number, y: number): void;
 }
 
 /** Export names of the C kernels, by {@link PointwiseKernels} method. */
@@ -25,6 +27,7 @@ const EXPORT_NAMES: Record<keyof PointwiseKernels, string> = {
   relu: 'advbench_relu',
   padImages: 'advbench_pad_images',
   cropImages: 'advbench_crop_images',
+  add: 'advbench_add',
 };
 
 /** The kernels of `pointwise-kernels.c` on a tfjs wasm backend's memory (see {@link loadSimdModule}). */
