@@ -133,18 +133,28 @@ w.r.t. the input (one PGD step's work); train step = one SGD step, momentum 0.9,
 
 ${table}
 
-What the wasm figures rest on (core/src/compute): the convolution input and filter gradients run as XNNPACK
-forward convolutions (stock tfjs-backend-wasm has no filter gradient and a slow input gradient); an attack's
-gradient w.r.t. the input computes no filter gradients (tfjs-layers' fused convolution always computed both);
-training-mode batch norm is one differentiable op (stock tfjs differentiates through \`moments\`, ~40 ops a
-layer); per-channel batch-norm, Sum/Mean and Slice kernels replace stock ones that transposed or looped per element.
-What limits them: wasm computes with 128-bit SIMD on one thread (tfjs disables the threaded wasm build in Node:
-its pthreads need browser Workers started from blob: URLs) where PyTorch runs native AVX kernels, so even the
-stock forward pass is 1.3x (large) to 5x (small) behind; tfjs' per-op overhead dominates the small setting (a train
-step is ~450 small ops, ~200 of them the per-weight SGD update); the stride-2 input gradients convolve the
-zero-dilated output gradient, 4x the needed work on those layers (a sub-pixel split would remove it); the filter
-gradient pays two transposes and a weight packing per call. The machine is shared with other jobs, so single runs
-vary by 2x or more.
+How to read the ratios: the acceptance target compares advbench with the PyTorch peer as it runs by default
+(\`shared/peer/torch_bench.py\` without \`--threads\`), which on this machine is ${threadsOf(rows[0].sides.torch.threads)}, while advbench
+uses every core by default (tfjs' threaded wasm build, XNNPACK on ${threadsOf(info.threads)}). The thread-matched rows are
+there so that nobody mistakes the one for the other: PyTorch given the same threads, and advbench on one thread.
+
+What the wasm figures rest on (core/src/compute):
+- tfjs' threaded wasm build, which tfjs only enables in browsers, started in Node from a worker script file
+  (\`threaded-wasm-backend.ts\`); XNNPACK's convolutions and matrix products run on all cores.
+- C kernels compiled to WebAssembly SIMD that work on tfjs' own heap, no copies (\`wasm-simd/*.c\`, committed
+  binaries, rebuilt by \`npm run build:wasm-simd\`): the convolution filter gradient in one pass over x and dy
+  (no transposes, no repacking); the strided convolutions' input gradient gathered directly; batch norm
+  (training forward and backward in one kernel each, inference and its input gradient), ReLU and its gradient,
+  per-channel sums, the SGD-with-momentum update (one kernel per weight), same-shape sums, padding and its
+  gradient. Identity shares buffers instead of copying.
+- Stride-1 input gradients as XNNPACK forward convolutions with the rotated filter, cached per weight buffer, so
+  a PGD attack (fixed weights) reuses XNNPACK's packed operators; an attack's gradient w.r.t. the input computes
+  no filter gradients.
+
+What limits them: XNNPACK's forward convolutions are the floor, and they run on 128-bit SIMD where PyTorch uses
+AVX2 and FMA; advbench's own C kernels run on one thread; tfjs' per-op JavaScript overhead (engine, tape,
+tfjs-layers) is a large share of the small setting (a PGD step is ~200 kernel calls). The machine is shared with
+other jobs, so single runs vary by 2x or more: the table keeps each side's best of the alternating rounds.
 
 Reproduce:
 
