@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
+import { relativeError } from './testing/compare-backends.js';
 import { xnnpackFilterGradient } from './conv2d-backprop-filter.js';
 import { subPixelInputGradient } from './sub-pixel-input-gradient.js';
 
@@ -70,16 +71,6 @@ function gradients(testCase: Case, seed: number): { dx: Float32Array; dw: Float3
   });
 }
 
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let scale = 0;
-  for (let index = 0; index < expected.length; index += 1) {
-    difference = Math.max(difference, Math.abs(actual[index] - expected[index]));
-    scale = Math.max(scale, Math.abs(expected[index]));
-  }
-  return difference / scale;
-}
 
 describe('advbench wasm convolution gradient kernels', () => {
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
+import { relativeError } from './testing/compare-backends.js';
 import { simdInputGradient } from './simd-input-gradient.js';
 import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
@@ -40,16 +41,6 @@ function randomValues(size: number, seed: number): Float32Array {
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let scale = 0;
-  for (let index = 0; index < expected.length; index += 1) {
-    difference = Math.max(difference, Math.abs(actual[index] - expected[index]));
-    scale = Math.max(scale, Math.abs(expected[index]));
-  }
-  return difference / scale;
-}
 
 describe('simdInputGradient (Conv2DBackpropInput gathered in one SIMD pass)', () => {
   beforeAll(() => {
