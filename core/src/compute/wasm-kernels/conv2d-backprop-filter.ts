@@ -1,6 +1,6 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callWasmKernel, releaseTensorInfo, sliceInfo, transposeInfo } from './kernel-calls.js';
+import type { Conv2DBackpropFilterAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { releaseTensorInfo, sliceInfo, stride1ConvolutionInfo, transposeInfo } from './kernel-calls.js';
 import { simdFilterGradient } from './simd-filter-gradient.js';
 import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
@@ -30,14 +30,7 @@ export function xnnpackFilterGradient(backend: KernelBackend, x: TensorInfo, dy:
     releaseTensorInfo(backend, source);
   }
   const kernel = transposeInfo(backend, dy, [1, 2, 0, 3]);
-  const convAttrs: NamedAttrMap = {
-    strides: [1, 1],
-    pad: [[0, 0], [padTop, Math.max(0, padBottom)], [padLeft, Math.max(0, padRight)], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [strideHeight, strideWidth],
-    dimRoundingMode: undefined as unknown as string,
-  };
-  const gradient = callWasmKernel(backend, 'Conv2D', { x: images, filter: kernel }, convAttrs);
+  const gradient = stride1ConvolutionInfo(backend, images, kernel, [padTop, Math.max(0, padBottom)], [padLeft, Math.max(0, padRight)], [strideHeight, strideWidth]);
   releaseTensorInfo(backend, images);
   releaseTensorInfo(backend, kernel);
   const dw = transposeInfo(backend, gradient, [1, 2, 0, 3]);

@@ -52,3 +52,18 @@ export function concatInfo(backend: KernelBackend, inputs: TensorInfo[], axis: n
 export function padInfo(backend: KernelBackend, x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
   return callWasmKernel(backend, 'PadV2', { x }, { paddings, constantValue: 0 });
 }
+
+/**
+ * A stride-1 NHWC forward convolution of `x` with `filter` on XNNPACK (the wasm Conv2D kernel), zero-padded by
+ * `rows` and `columns` ([before, after]), with `dilations` (the gradient formulations' building block).
+ */
+export function stride1ConvolutionInfo(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, rows: [number, number], columns: [number, number],
+  dilations: [number, number] = [1, 1]): TensorInfo {
+  return callWasmKernel(backend, 'Conv2D', { x, filter }, {
+    strides: [1, 1],
+    pad: [[0, 0], rows, columns, [0, 0]],
+    dataFormat: 'NHWC',
+    dilations,
+    dimRoundingMode: undefined as unknown as string,
+  });
+}

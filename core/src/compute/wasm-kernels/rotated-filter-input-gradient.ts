@@ -1,5 +1,5 @@
-import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callWasmKernel, releaseTensorInfo, sliceInfo } from './kernel-calls.js';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { releaseTensorInfo, sliceInfo, stride1ConvolutionInfo } from './kernel-calls.js';
 import { rotatedFilter } from './rotated-filter.js';
 
 /** The geometry of the stride-1 forward convolution whose input gradient {@link rotatedFilterInputGradient} computes. */
@@ -44,14 +44,7 @@ export function rotatedFilterInputGradient(backend: KernelBackend, dy: TensorInf
 
   const rotated = rotatedFilter(backend, filter);
 
-  const convAttrs: NamedAttrMap = {
-    strides: [1, 1],
-    pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as unknown as string,
-  };
-  const dx = callWasmKernel(backend, 'Conv2D', { x: source, filter: rotated }, convAttrs);
+  const dx = stride1ConvolutionInfo(backend, source, rotated, [padTop, padBottom], [padLeft, padRight]);
   if (cropped) {
     releaseTensorInfo(backend, source);
   }

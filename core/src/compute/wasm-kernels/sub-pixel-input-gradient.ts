@@ -1,5 +1,5 @@
-import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { callWasmKernel, concatInfo, padInfo, releaseTensorInfo, reshapeInfo, sliceInfo, transposeInfo, zerosInfo } from './kernel-calls.js';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { callWasmKernel, concatInfo, padInfo, releaseTensorInfo, reshapeInfo, sliceInfo, stride1ConvolutionInfo, transposeInfo, zerosInfo } from './kernel-calls.js';
 import { decomposeAxis, type AxisPhase } from './sub-pixel-phases.js';
 import { derivedFilter } from './derived-filter-cache.js';
 import { rotatedFilter } from './rotated-filter.js';
@@ -58,14 +58,7 @@ function phaseGradient(backend: KernelBackend, dy: TensorInfo, filter: TensorInf
   const cropped = keepHeight !== outputHeight || keepWidth !== outputWidth;
   const source = cropped ? sliceInfo(backend, dy, [0, cropTop, cropLeft, 0], [-1, keepHeight, keepWidth, -1]) : dy;
   const taps = phaseTaps(backend, filter, geometry, row, column);
-  const convolutionAttrs: NamedAttrMap = {
-    strides: [1, 1],
-    pad: [[0, 0], [Math.max(0, row.padBefore), Math.max(0, row.padAfter)], [Math.max(0, column.padBefore), Math.max(0, column.padAfter)], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as unknown as string,
-  };
-  const gradient = callWasmKernel(backend, 'Conv2D', { x: source, filter: taps }, convolutionAttrs);
+  const gradient = stride1ConvolutionInfo(backend, source, taps, [Math.max(0, row.padBefore), Math.max(0, row.padAfter)], [Math.max(0, column.padBefore), Math.max(0, column.padAfter)]);
   if (cropped) {
     releaseTensorInfo(backend, source);
   }
