@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { ADVBENCH_BATCH_NORM_INPUT_GRAD } from './wasm-kernels/batch-norm-input-grad.js';
+import { wasmKernelAvailable } from './wasm-kernels/advbench-kernel-names.js';
 
 /**
  * Whether the input gradient can run as advbench's one wasm kernel: on the wasm backend with the kernel
@@ -9,8 +10,7 @@ import { ADVBENCH_BATCH_NORM_INPUT_GRAD } from './wasm-kernels/batch-norm-input-
 function useInputGradKernel(dy: Tensor, variance: Tensor, scale: Tensor | undefined): boolean {
   const channels = dy.shape[dy.shape.length - 1];
   const perChannel = (tensor: Tensor | undefined): boolean => tensor === undefined || (tensor.dtype === 'float32' && tensor.size === channels);
-  return dy.rank > 0 && dy.dtype === 'float32' && perChannel(variance) && perChannel(scale) && tf.getBackend() === 'wasm'
-    && tf.getKernel(ADVBENCH_BATCH_NORM_INPUT_GRAD, 'wasm') !== undefined;
+  return dy.rank > 0 && dy.dtype === 'float32' && perChannel(variance) && perChannel(scale) && wasmKernelAvailable(ADVBENCH_BATCH_NORM_INPUT_GRAD);
 }
 
 /**

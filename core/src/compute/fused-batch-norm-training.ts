@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { ADVBENCH_BATCH_NORM_TRAINING, ADVBENCH_MOVING_AVERAGES } from './wasm-kernels/advbench-kernel-names.js';
+import { ADVBENCH_BATCH_NORM_TRAINING, ADVBENCH_MOVING_AVERAGES, wasmKernelAvailable } from './wasm-kernels/advbench-kernel-names.js';
 
 /** The fields of tfjs-layers' (internal) BatchNormalization layer the patched `call` reads and writes. */
 interface BatchNormalizationLayer {
@@ -17,11 +17,6 @@ interface BatchNormalizationLayer {
 }
 
 type Call = (this: BatchNormalizationLayer, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
-
-/** Whether `kernelName` (one of advbench's wasm SIMD kernels) can run now: wasm active, kernel registered. */
-function wasmKernelAvailable(kernelName: string): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(kernelName, 'wasm') !== undefined;
-}
 
 /** The composite (any backend) form of {@link batchNormTraining}: a few ops forward, a custom gradient. */
 function batchNormTrainingComposite(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): { output: Tensor; mean: Tensor; variance: Tensor } {

@@ -1,6 +1,6 @@
 import type { LayersModel, Tensor1D, Tensor4D, TensorFlow } from '../plugin-api/index.js';
 import type { NamedTensorMap, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
-import { ADVBENCH_SGD_MOMENTUM } from './wasm-kernels/advbench-kernel-names.js';
+import { ADVBENCH_SGD_MOMENTUM, wasmKernelAvailable } from './wasm-kernels/advbench-kernel-names.js';
 
 /** Settings of one SGD-with-momentum step (PyTorch's `torch.optim.SGD` semantics). */
 export interface SgdStepOptions {
@@ -44,7 +44,7 @@ export function sparseSoftmaxCrossEntropy(tf: TensorFlow, logits: Tensor2D, labe
  */
 export function sgdMomentumUpdate(tf: TensorFlow, variable: Variable, gradient: Tensor, buffer: Variable | undefined, options: SgdStepOptions): Tensor | undefined {
   const { learningRate, momentum, weightDecay } = options;
-  const fused = tf.getBackend() === 'wasm' && variable.dtype === 'float32' && gradient.dtype === 'float32' && tf.getKernel(ADVBENCH_SGD_MOMENTUM, 'wasm') !== undefined;
+  const fused = variable.dtype === 'float32' && gradient.dtype === 'float32' && wasmKernelAvailable(ADVBENCH_SGD_MOMENTUM);
   if (fused) {
     const inputs: NamedTensorMap = { weight: variable, gradient };
     if (momentum !== 0 && buffer !== undefined) {

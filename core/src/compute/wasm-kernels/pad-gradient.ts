@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { ADVBENCH_CROP_IMAGES } from './crop-images.js';
+import { wasmKernelAvailable } from './advbench-kernel-names.js';
 
 /** Whether the padding gradient can run as one {@link ADVBENCH_CROP_IMAGES} kernel. */
 function useKernel(dy: Tensor, paddings: Array<[number, number]>): boolean {
   const spatialOnly = dy.rank === 4 && paddings.length === 4 && paddings[0].every((side) => side === 0) && paddings[3].every((side) => side === 0);
-  return spatialOnly && dy.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(ADVBENCH_CROP_IMAGES, 'wasm') !== undefined;
+  return spatialOnly && dy.dtype === 'float32' && wasmKernelAvailable(ADVBENCH_CROP_IMAGES);
 }
 
 /**

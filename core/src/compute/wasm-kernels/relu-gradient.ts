@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, Tensor } from '@tensorflow/tfjs-core';
-import { ADVBENCH_RELU_GRAD } from './advbench-kernel-names.js';
+import { ADVBENCH_RELU_GRAD, wasmKernelAvailable } from './advbench-kernel-names.js';
 
 /** Whether the ReLU gradient can run as advbench's one wasm kernel for this input. */
 function useKernel(x: Tensor, dy: Tensor): boolean {
-  return x.dtype === 'float32' && dy.dtype === 'float32' && tf.getBackend() === 'wasm' && tf.getKernel(ADVBENCH_RELU_GRAD, 'wasm') !== undefined;
+  return x.dtype === 'float32' && dy.dtype === 'float32' && wasmKernelAvailable(ADVBENCH_RELU_GRAD);
 }
 
 /**
