@@ -1,12 +1,11 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmHeapBackend } from './heap-views.js';
 import { loadSimdKernels, simdKernelsSupported } from '../wasm-simd/load-simd-kernels.js';
 import { heapOffset, withScratch } from '../wasm-simd/wasm-backend-internals.js';
 import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
 /** Per-channel totals divided by `divisor` in plain JavaScript (where WebAssembly SIMD is missing). */
-function reduceInJavaScript(backend: WasmHeapBackend, x: TensorInfo, out: TensorInfo, channels: number, divisor: number): void {
+function reduceInJavaScript(backend: WasmBackendInternals, x: TensorInfo, out: TensorInfo, channels: number, divisor: number): void {
   const size = util.sizeFromShape(x.shape);
   const totals = new Float64Array(channels);
   const input = backend.typedArrayFromHeap(x) as Float32Array;
@@ -29,7 +28,7 @@ function reduceInJavaScript(backend: WasmHeapBackend, x: TensorInfo, out: Tensor
  */
 export function createChannelReductionKernel(kernelName: typeof Sum | typeof Mean, fallback: KernelFunc | undefined): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
-    const backend = args.backend as WasmHeapBackend & WasmBackendInternals;
+    const backend = args.backend as WasmBackendInternals;
     const { x } = args.inputs as { x: TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
     const rank = x.shape.length;

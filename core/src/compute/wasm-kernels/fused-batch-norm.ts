@@ -1,6 +1,5 @@
 import { FusedBatchNorm, util } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmHeapBackend } from './heap-views.js';
 import { loadSimdKernels, simdKernelsSupported } from '../wasm-simd/load-simd-kernels.js';
 import { heapOffset, withScratch } from '../wasm-simd/wasm-backend-internals.js';
 import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
@@ -15,7 +14,7 @@ interface BatchNormInputs {
 }
 
 /** `y = x * a[c] + b[c]` with `a = scale / sqrt(variance + eps)` and `b = offset - mean * a`, in JavaScript. */
-function normaliseInJavaScript(backend: WasmHeapBackend, inputs: BatchNormInputs, varianceEpsilon: number, out: TensorInfo, channels: number): void {
+function normaliseInJavaScript(backend: WasmBackendInternals, inputs: BatchNormInputs, varianceEpsilon: number, out: TensorInfo, channels: number): void {
   const { x, mean, variance, offset, scale } = inputs;
   const size = util.sizeFromShape(x.shape);
   const meanValues = backend.typedArrayFromHeap(mean);
@@ -47,7 +46,7 @@ function normaliseInJavaScript(backend: WasmHeapBackend, inputs: BatchNormInputs
  */
 export function createFusedBatchNormKernel(fallback: KernelFunc | undefined): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
-    const backend = args.backend as WasmHeapBackend & WasmBackendInternals;
+    const backend = args.backend as WasmBackendInternals;
     const inputs = args.inputs as unknown as BatchNormInputs;
     const { x, mean, variance, offset, scale } = inputs;
     const { varianceEpsilon } = args.attrs as unknown as FusedBatchNormAttrs;

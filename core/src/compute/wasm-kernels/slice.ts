@@ -1,12 +1,6 @@
 import { Slice, slice_util, util } from '@tensorflow/tfjs-core';
-import type { KernelBackend, KernelConfig, KernelFunc, SliceAttrs, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
-
-/** The parts of tfjs-backend-wasm's BackendWasm this kernel uses. */
-interface WasmBackendLike extends KernelBackend {
-  readSync(dataId: unknown): TypedArray;
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): TypedArray;
-}
+import type { KernelConfig, KernelFunc, SliceAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
 /**
  * Slice for the wasm backend that copies whole contiguous runs (`TypedArray.set` of a subarray) instead of the
@@ -17,7 +11,7 @@ interface WasmBackendLike extends KernelBackend {
 export function createSliceKernel(fallback: KernelFunc | undefined): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { inputs, attrs } = args;
-    const backend = args.backend as WasmBackendLike;
+    const backend = args.backend as WasmBackendInternals;
     const x = (inputs as { x: TensorInfo }).x;
     const { begin, size } = attrs as unknown as SliceAttrs;
     if (x.dtype === 'string') {
@@ -31,7 +25,9 @@ export function createSliceKernel(fallback: KernelFunc | undefined): KernelConfi
     if (util.sizeFromShape(extent) === 0) {
       return out;
     }
-    const source = backend.readSync(x.dataId);
+    // Views of the heap, taken after the output's allocation (which may grow the heap). No copy of the input:
+    // readSync would copy all of x off the heap first.
+    const source = backend.typedArrayFromHeap(x);
     const target = backend.typedArrayFromHeap(out);
     const shape = x.shape;
     const rank = shape.length;
