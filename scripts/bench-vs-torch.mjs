@@ -143,7 +143,8 @@ What the wasm figures rest on (core/src/compute):
   (\`threaded-wasm-backend.ts\`); XNNPACK's convolutions and matrix products run on all cores.
 - C kernels compiled to WebAssembly SIMD that work on tfjs' own heap, no copies (\`wasm-simd/*.c\`, committed
   binaries, rebuilt by \`npm run build:wasm-simd\`): the convolution filter gradient in one pass over x and dy
-  (no transposes, no repacking); the strided convolutions' input gradient gathered directly; batch norm
+  (no transposes, no repacking); the input gradient of small strided convolutions gathered directly (larger
+  ones by sub-pixel phases on XNNPACK, their filter taps cached); batch norm
   (training forward and backward in one kernel each, inference and its input gradient), ReLU and its gradient,
   per-channel sums, the SGD-with-momentum update (one kernel per weight), same-shape sums, padding and its
   gradient. Identity shares buffers instead of copying.
