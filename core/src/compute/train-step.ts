@@ -87,6 +87,7 @@ export function createTrainStep(tf: TensorFlow, model: LayersModel, options: Sgd
         throw new Error('createTrainStep: run() called after dispose()');
       }
       const variables = trainable();
+      const stepOptions: SgdStepOptions = { ...options, learningRate };
       const lossTensor = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => {
           const logits = model.apply(x, { training: true }) as Tensor;
@@ -98,7 +99,7 @@ export function createTrainStep(tf: TensorFlow, model: LayersModel, options: Sgd
             continue;
           }
           const buffer = buffers.get(variable.name);
-          const velocity = sgdMomentumUpdate(tf, variable, gradient, buffer, { ...options, learningRate });
+          const velocity = sgdMomentumUpdate(tf, variable, gradient, buffer, stepOptions);
           if (velocity !== undefined) {
             if (buffer === undefined) {
               buffers.set(variable.name, tf.variable(velocity, false));

@@ -1,4 +1,4 @@
-import { Add } from '@tensorflow/tfjs-core';
+import { Add, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadPointwiseKernels } from '../wasm-simd/pointwise-kernels.js';
 import { heapOffset } from '../wasm-simd/wasm-backend-internals.js';
@@ -17,7 +17,7 @@ export function createAddKernel(fallback: KernelFunc | undefined): KernelConfig 
   const kernelFunc: KernelFunc = (args) => {
     const backend = args.backend as WasmBackendInternals;
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-    const count = a.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(a.shape);
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || !sameShape(a.shape, b.shape) || count === 0) {
       if (fallback === undefined) {
         throw new Error('wasm Add: only float32 tensors of the same shape are supported');

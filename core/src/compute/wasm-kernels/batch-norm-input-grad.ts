@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertFloatInputs, assertSize } from './float-inputs.js';
 import { loadPointwiseKernels } from '../wasm-simd/pointwise-kernels.js';
@@ -32,7 +33,7 @@ export function createBatchNormInputGradKernel(): KernelConfig {
     if (scale) {
       assertSize(ADVBENCH_BATCH_NORM_INPUT_GRAD, 'scale', scale, channels);
     }
-    const count = dy.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(dy.shape);
     const dx = backend.makeOutput(dy.shape, 'float32');
     if (count === 0) {
       return dx;

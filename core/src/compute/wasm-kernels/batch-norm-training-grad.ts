@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADVBENCH_BATCH_NORM_TRAINING_GRAD } from './advbench-kernel-names.js';
 import type { BatchNormTrainingAttrs } from './batch-norm-training.js';
@@ -32,7 +33,7 @@ export function createBatchNormTrainingGradKernel(): KernelConfig {
     const { epsilon } = args.attrs as unknown as BatchNormTrainingAttrs;
     assertFloatInputs(ADVBENCH_BATCH_NORM_TRAINING_GRAD, { ...inputs });
     const channels = x.shape[x.shape.length - 1];
-    const size = x.shape.reduce((product, extent) => product * extent, 1);
+    const size = util.sizeFromShape(x.shape);
     assertSize(ADVBENCH_BATCH_NORM_TRAINING_GRAD, 'dy', dy, size);
     for (const [name, info] of Object.entries({ mean, variance, gamma, dmean, dvariance })) {
       if (info !== undefined) {

@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADVBENCH_BATCH_NORM_TRAINING } from './advbench-kernel-names.js';
 import { assertFloatInputs, assertSize } from './float-inputs.js';
@@ -35,7 +36,7 @@ export function createBatchNormTrainingKernel(): KernelConfig {
     const y = backend.makeOutput(x.shape, 'float32');
     const mean = backend.makeOutput([channels], 'float32');
     const variance = backend.makeOutput([channels], 'float32');
-    const rows = channels === 0 ? 0 : x.shape.reduce((product, extent) => product * extent, 1) / channels;
+    const rows = channels === 0 ? 0 : util.sizeFromShape(x.shape) / channels;
     if (rows > 0) {
       const simd = loadSimdKernels(backend.wasm);
       withScratch(backend, 112 * channels, (scratch) => {

@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Throws unless every given input is float32 (advbench's SIMD kernels compute in float32 only). */
@@ -11,7 +12,7 @@ export function assertFloatInputs(kernelName: string, inputs: Record<string, Ten
 
 /** Throws unless `info` holds exactly `size` values. */
 export function assertSize(kernelName: string, name: string, info: TensorInfo, size: number): void {
-  const actual = info.shape.reduce((product, extent) => product * extent, 1);
+  const actual = util.sizeFromShape(info.shape);
   if (actual !== size) {
     throw new Error(`wasm ${kernelName}: input '${name}' must have ${size} values, got shape [${info.shape.join(', ')}]`);
   }

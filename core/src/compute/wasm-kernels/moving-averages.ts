@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADVBENCH_MOVING_AVERAGES } from './advbench-kernel-names.js';
 import { assertFloatInputs, assertSize } from './float-inputs.js';
@@ -23,7 +24,7 @@ export function createMovingAveragesKernel(): KernelConfig {
     const { movingMean, movingVariance, mean, variance } = inputs;
     const { momentum } = args.attrs as unknown as MovingAveragesAttrs;
     assertFloatInputs(ADVBENCH_MOVING_AVERAGES, { ...inputs });
-    const count = movingMean.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(movingMean.shape);
     for (const [name, info] of Object.entries({ movingVariance, mean, variance })) {
       assertSize(ADVBENCH_MOVING_AVERAGES, name, info, count);
     }

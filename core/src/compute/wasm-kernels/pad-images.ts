@@ -1,4 +1,4 @@
-import { PadV2 } from '@tensorflow/tfjs-core';
+import { PadV2, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, PadV2Attrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadPointwiseKernels } from '../wasm-simd/pointwise-kernels.js';
 import { heapOffset } from '../wasm-simd/wasm-backend-internals.js';
@@ -19,7 +19,7 @@ export function createPadImagesKernel(fallback: KernelFunc | undefined): KernelC
     const backend = args.backend as WasmBackendInternals;
     const { x } = args.inputs as { x: TensorInfo };
     const { paddings, constantValue } = args.attrs as unknown as PadV2Attrs;
-    const count = x.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(x.shape);
     if (x.dtype !== 'float32' || count === 0 || !padsImagesOnly(x, paddings)) {
       if (fallback === undefined) {
         throw new Error('wasm PadV2: only spatial padding of non-empty float32 NHWC tensors is supported');

@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADVBENCH_RELU_GRAD } from './advbench-kernel-names.js';
 import { assertFloatInputs, assertSize } from './float-inputs.js';
@@ -15,7 +16,7 @@ export function createReluGradKernel(): KernelConfig {
     const inputs = args.inputs as { dy: TensorInfo; x: TensorInfo };
     const { dy, x } = inputs;
     assertFloatInputs(ADVBENCH_RELU_GRAD, { ...inputs });
-    const count = x.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(x.shape);
     assertSize(ADVBENCH_RELU_GRAD, 'dy', dy, count);
     const dx = backend.makeOutput(x.shape, 'float32');
     if (count > 0) {

@@ -1,4 +1,4 @@
-import { Relu } from '@tensorflow/tfjs-core';
+import { Relu, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadPointwiseKernels } from '../wasm-simd/pointwise-kernels.js';
 import { heapOffset } from '../wasm-simd/wasm-backend-internals.js';
@@ -18,7 +18,7 @@ export function createReluKernel(fallback: KernelFunc | undefined): KernelConfig
       }
       return fallback(args);
     }
-    const count = x.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(x.shape);
     const y = backend.makeOutput(x.shape, 'float32');
     if (count > 0) {
       loadPointwiseKernels(backend.wasm).relu(heapOffset(backend, x), count, heapOffset(backend, y));

@@ -1,3 +1,4 @@
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADVBENCH_SGD_MOMENTUM } from './advbench-kernel-names.js';
 import { assertFloatInputs, assertSize } from './float-inputs.js';
@@ -28,7 +29,7 @@ export function createSgdMomentumKernel(): KernelConfig {
     const { weight, gradient, velocity } = inputs;
     const { learningRate, momentum, weightDecay } = args.attrs as unknown as SgdMomentumAttrs;
     assertFloatInputs(ADVBENCH_SGD_MOMENTUM, { ...inputs });
-    const count = weight.shape.reduce((product, extent) => product * extent, 1);
+    const count = util.sizeFromShape(weight.shape);
     assertSize(ADVBENCH_SGD_MOMENTUM, 'gradient', gradient, count);
     if (velocity !== undefined) {
       assertSize(ADVBENCH_SGD_MOMENTUM, 'velocity', velocity, count);
