@@ -2,25 +2,17 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
 import { relativeError } from './testing/compare-backends.js';
+import { randomValues, type ConvolutionCase, type ConvolutionPadding } from './testing/convolution-cases.js';
 import { xnnpackFilterGradient } from './conv2d-backprop-filter.js';
 import { subPixelInputGradient } from './sub-pixel-input-gradient.js';
 
-type Padding = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
-
-interface Case {
-  name: string;
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number];
-  pad: Padding;
-}
+type Case = ConvolutionCase;
 
 const cases: Case[] = [];
 for (const strides of [[1, 1], [2, 2], [2, 1]] as Array<[number, number]>) {
-  for (const pad of ['same', 'valid', 1] as Padding[]) {
+  for (const pad of ['same', 'valid', 1] as ConvolutionPadding[]) {
     cases.push({ name: `3x3 s${strides} ${pad}`, x: [3, 7, 9, 3], filter: [3, 3, 3, 5], strides, pad });
     cases.push({ name: `1x1 s${strides} ${pad}`, x: [2, 8, 5, 4], filter: [1, 1, 4, 6], strides, pad: pad === 1 ? 0 : pad });
     cases.push({ name: `2x4 s${strides} ${pad}`, x: [2, 9, 10, 1], filter: [2, 4, 1, 3], strides, pad });
@@ -46,10 +38,6 @@ cases.push({ name: '5x5 s4 same 9x10', x: [1, 9, 10, 2], filter: [5, 5, 2, 3], s
 cases.push({ name: '3x3 s1 same, 11 -> 14 channels (every SIMD tile of the filter gradient)', x: [2, 6, 7, 11], filter: [3, 3, 11, 14], strides: [1, 1], pad: 'same' });
 cases.push({ name: '3x3 s2 explicit 1, 8 -> 16 channels', x: [2, 9, 9, 8], filter: [3, 3, 8, 16], strides: [2, 2], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
 
-function randomValues(size: number, seed: number): Float32Array {
-  const rng = createRandom(seed);
-  return Float32Array.from({ length: size }, () => rng.next() * 2 - 1);
-}
 
 function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);

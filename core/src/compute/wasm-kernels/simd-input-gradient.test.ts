@@ -2,21 +2,13 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { createRandom } from '../../random/seeded-random.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
 import { relativeError } from './testing/compare-backends.js';
+import { randomValues, type ConvolutionCase } from './testing/convolution-cases.js';
 import { simdInputGradient } from './simd-input-gradient.js';
 import type { WasmBackendInternals } from '../wasm-simd/wasm-backend-internals.js';
 
-type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  name: string;
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  strides: [number, number];
-  pad: Padding;
-}
+type Case = ConvolutionCase;
 
 const cases: Case[] = [
   { name: 'stem 3x3 s1 same, 1 -> 8 channels (dot products)', x: [2, 7, 6, 1], filter: [3, 3, 1, 8], strides: [1, 1], pad: 'same' },
@@ -34,12 +26,8 @@ const cases: Case[] = [
   { name: '3x3 s1 same batch 1, 1x1 image', x: [1, 1, 1, 8], filter: [3, 3, 8, 8], strides: [1, 1], pad: 'same' },
 ];
 
-function randomValues(size: number, seed: number): Float32Array {
-  const rng = createRandom(seed);
-  return Float32Array.from({ length: size }, () => rng.next() * 2 - 1);
-}
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+const size = (shape: number[]): number => tf.util.sizeFromShape(shape);
 
 
 describe('simdInputGradient (Conv2DBackpropInput gathered in one SIMD pass)', () => {
