@@ -1,4 +1,4 @@
-import type { AttackSurface } from './defense-types.js';
+import type { AttackSurface, Classifier } from './defense-types.js';
 import type { RandomSource } from './random-types.js';
 import type { Tensor1D, Tensor4D } from './tensor-types.js';
 
@@ -34,6 +34,18 @@ export interface AttackInput {
   signal?: AbortSignal;
   /** Called every few steps. */
   onStep?(progress: AttackStepProgress): void;
+  /**
+   * The defense's real decision rule judging candidate images (same shape as `x`, already in the ball or not:
+   * the harness projects them first): per example, the fraction of the defense's paired judge draws that classify
+   * the candidate correctly (0 or 1 for a deterministic defense). Attacks on a surface that is not `exact` use it
+   * to choose their best iterate. Each call costs one judged forward pass per draw; the caller keeps the tensor.
+   */
+  judge?(candidates: Tensor4D): Promise<Float32Array>;
+  /**
+   * The defense's decision rule for score-based black-box attacks (Square): query it with `predict(x, rng)`,
+   * forking `rng` for fresh draws on a randomized classifier. Never a surface.
+   */
+  classifier?: Classifier;
 }
 
 /** A configured attack, as returned by an attack plugin's `create`. */

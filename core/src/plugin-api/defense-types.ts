@@ -36,6 +36,13 @@ export interface AttackSurface {
   readonly output: 'logits' | 'log-probabilities';
   /** True when `forward` draws randomness (attacks may use EOT). */
   readonly randomized: boolean;
+  /**
+   * True only when `forward`'s arg-max IS the defense's decision rule (`classifier.predict`), deterministically:
+   * `none`'s and adversarial training's `full`. False (the default when absent) on surrogates such as INN's `inn1`
+   * and `inn2` and on every randomized surface. Attacks may trust a surface's own verdict (best iterate, early stop)
+   * only when it is exact; otherwise they ask `AttackInput.judge` or keep their last iterate.
+   */
+  readonly exact?: boolean;
   /** [batch, C] logits or log-probabilities; differentiable w.r.t. `x`; creates no variables. */
   forward(x: Tensor4D, rng: RandomSource): Tensor2D;
 }
