@@ -4,11 +4,14 @@ import { declareInjectable } from '../di/declare-injectable.js';
 import { Tokens } from '../di/tokens.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RunEvent, RunEventInput } from '../events/event-types.js';
-import { isAdvbenchError, type Logger, type RandomSource } from '../plugin-api/index.js';
+import { isAdvbenchError, type AdvbenchError, type Logger, type RandomSource } from '../plugin-api/index.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CellResult, DefenseResult, RunResults } from '../store/result-types.js';
 import { CLEAN_ATTACK } from './cell-plan.js';
+import { describeMemoryUsage, formatBytes } from './memory/memory-usage.js';
+import { MemoryWatermark } from './memory/memory-watermark.js';
+import { isOutOfMemory, outOfMemoryError } from './memory/out-of-memory.js';
 import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
@@ -16,6 +19,7 @@ import { exportResults } from './stages/export-results.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
 import { planRun, type RunIdentity } from './stages/plan-run.js';
 import { prepareDefense } from './stages/prepare-defense.js';
+import { releaseDefense } from './stages/release-defense.js';
 import { defenseEntry, messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
 export type { RunIdentity } from './stages/plan-run.js';
@@ -29,10 +33,14 @@ type CellEnd = 'done' | 'failed' | 'interrupted';
  * merges it, and exports. This class owns only the store writes and the events around the stages. Each finished
  * cell is written in one transaction and exported to results.json. A failing plugin or cell is recorded as failed
  * and the sweep goes on; an aborted signal stops it after the current batch (the unfinished cell stays pending).
+ * Once a defense's cells are done its models are released (`releaseDefense`), so peak memory is that of the largest
+ * defense, not the sum; a `memory` event after each stage records it in the run log. A backend running out of
+ * memory stops the run with an error naming the defense, what was resident, the limit and what to try.
  */
 export class SweepRunner {
   private results!: RunResults;
   private scope?: RunScope;
+  private memory?: MemoryWatermark;
 
   constructor(
     private readonly spec: RunSpec,
@@ -51,6 +59,7 @@ export class SweepRunner {
     const started = Date.now();
     try {
       this.scope = await openRunScope({ spec: this.spec, registry: this.registry, events: this.events, services: this.services, backend: this.backend, logger: this.logger, signal: this.signal, random: this.random });
+      this.memory = new MemoryWatermark(this.scope.tf, this.events);
       for (const failure of await createDefenses(this.scope)) this.reportError(failure.error, failure.message, { defense: failure.defense });
       const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
       this.results = planRun(this.scope, identity, stored);
@@ -70,6 +79,7 @@ export class SweepRunner {
         await this.export();
         this.store.recordEvent(this.emit({ type: 'run-end', status: this.results.status, seconds: (Date.now() - started) / 1000, out: this.spec.out }));
       }
+      this.memory?.close();
       if (this.scope) await releaseRunScope(this.scope);
     }
     return this.results;
@@ -83,9 +93,11 @@ export class SweepRunner {
       const cells = todo.filter((cell) => cell.defense === entry.name);
       if (cells.length === 0) continue;
       if (this.signal.aborted) return true;
+      this.memory!.endStage();
       if (!entry.failure) {
         const prepared = await this.prepare(scope, entry);
         if (prepared === 'interrupted') return true;
+        this.recordMemory('prepare', entry.name);
       }
       for (const cell of cells) {
         if (this.signal.aborted) return true;
@@ -93,6 +105,9 @@ export class SweepRunner {
         const end = entry.failure ? await this.failCell(cell, entry.failure) : await this.runCell(scope, cell, index, todo.length);
         if (end === 'interrupted') return true;
       }
+      this.recordMemory('cells', entry.name);
+      await releaseDefense(scope, entry.name);
+      this.recordMemory('release', entry.name);
     }
     return this.signal.aborted;
   }
@@ -107,9 +122,12 @@ export class SweepRunner {
       return 'interrupted';
     }
     if (outcome.status === 'failed') {
-      Object.assign(defense, { status: 'failed', error: outcome.message });
+      const outOfMemory = isOutOfMemory(outcome.error) ? this.outOfMemory(scope, entry.name, 'prepare', outcome.error) : undefined;
+      const message = outOfMemory?.message ?? outcome.message;
+      Object.assign(defense, { status: 'failed', error: message });
       this.store.saveDefense(defense, entry.index);
-      this.reportError(outcome.error, outcome.message, { defense: entry.name });
+      this.reportError(outOfMemory ?? outcome.error, message, { defense: entry.name });
+      if (outOfMemory) throw outOfMemory;
       return 'failed';
     }
     Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces });
@@ -138,9 +156,12 @@ export class SweepRunner {
       return 'done';
     } catch (error) {
       if (this.signal.aborted) return this.interruptCell(planned);
-      const message = `${cell.id}: ${messageOf(error)}`;
-      this.reportError(error, message, { defense: cell.defense, cellId: cell.id });
-      return this.failCell({ ...cell, seconds: (Date.now() - started) / 1000 }, message);
+      const outOfMemory = isOutOfMemory(error) ? this.outOfMemory(scope, cell.defense, cell.id, error) : undefined;
+      const message = `${cell.id}: ${messageOf(outOfMemory ?? error)}`;
+      this.reportError(outOfMemory ?? error, message, { defense: cell.defense, cellId: cell.id });
+      const end = await this.failCell({ ...cell, seconds: (Date.now() - started) / 1000 }, message);
+      if (outOfMemory) throw outOfMemory;
+      return end;
     }
   }
 
@@ -175,6 +196,23 @@ export class SweepRunner {
     if (!clean?.result || defense.cleanAccuracy === clean.result) return;
     defense.cleanAccuracy = clean.result;
     this.store.saveDefense(defense, defenseEntry(this.scope!, name).index);
+  }
+
+  /** Ends a memory stage: emits and stores a `memory` event and logs it. */
+  private recordMemory(stage: 'prepare' | 'cells' | 'release', defense: string): void {
+    const { after, peakTensorBytes } = this.memory!.endStage();
+    this.store.recordEvent(this.emit({ type: 'memory', stage, defense, usage: after, peakTensorBytes }));
+    this.logger.info(`memory after ${defense} ${stage}: peak ${formatBytes(peakTensorBytes)} of tensors during it; now ${describeMemoryUsage(after)}`, { defense, stage, ...after, peakTensorBytes });
+  }
+
+  /** The error that stops the run when the backend ran out of memory in `stage` of `defense`. */
+  private outOfMemory(scope: RunScope, defense: string, stage: string, cause: unknown): AdvbenchError {
+    const resident = [
+      ...(scope.basePromise ? ['base model'] : []),
+      ...scope.defenses.filter((entry) => entry.prepared || entry.name === defense).map((entry) => entry.name),
+    ];
+    const after = this.memory!.endStage();
+    return outOfMemoryError({ defense, stage, backend: this.backend.info.name, before: after.before, after: after.after, resident: [...new Set(resident)] }, cause);
   }
 
   private defenseResult(name: string): DefenseResult {
