@@ -139,7 +139,7 @@ export class SweepRunner {
       architecture: this.spec.model.name,
       seed: this.spec.seed,
       codeVersion: ADVBENCH_VERSION,
-    });
+    }, { logger: this.logger });
     // Bad references and options are bad input: refuse them before any work.
     for (const [index, entry] of this.spec.defenses.entries()) {
       const loaded = await this.registry.resolveDefense(entry.use, `defenses[${index}].use`);
