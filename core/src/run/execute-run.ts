@@ -8,6 +8,7 @@ import { runScope } from '../di/run-scope.js';
 import { Tokens } from '../di/tokens.js';
 import { EventBus, type Reporter } from '../events/event-bus.js';
 import { inputError, isAdvbenchError, EXIT_BAD_INPUT, type Logger } from '../plugin-api/index.js';
+import { checkModelFolder } from '../models/io/check-model-folder.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { createRandom } from '../random/seeded-random.js';
 import { openStore, RESULTS_DATABASE_FILE, type ResultStore } from '../store/result-store.js';
@@ -71,6 +72,8 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   let created = false;
   let discard = false;
   try {
+    // A bad checkpoint is bad input: refused before the out folder is touched.
+    if (spec.model.weights) await checkModelFolder(spec.model.weights, 'model.weights');
     lock = acquireRunLock(spec.out);
     const configHash = hashRunSpec(spec);
     const databaseExisted = existsSync(join(spec.out, RESULTS_DATABASE_FILE));
