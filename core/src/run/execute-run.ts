@@ -12,7 +12,7 @@ import { openStore, type ResultStore } from '../store/result-store.js';
 import { acquireRunLock, type RunLock } from '../store/run-lock.js';
 import type { RunResults } from '../store/result-types.js';
 import { loadRunServices, type RunServices } from './run-services.js';
-import { SweepRunner } from './sweep-runner.js';
+import { SweepRunner, type RunIdentity } from './sweep-runner.js';
 
 /** Options of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -30,6 +30,11 @@ export interface ExecuteRunOptions {
   container?: DependencyContainer;
   /** Core services (default: the real ones). */
   services?: RunServices;
+  /**
+   * Drives the run's stages inside the run's DI scope (default: the local {@link SweepRunner}); the queue
+   * coordinator (`run --queue`) is the other one.
+   */
+  runner?: (scope: DependencyContainer, identity: RunIdentity) => Promise<RunResults>;
 }
 
 /** The command a user types to continue an interrupted run. */
@@ -81,7 +86,10 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
           [Tokens.Signal, options.signal],
         ],
       },
-      (scope) => scope.resolve(SweepRunner).run({ runId, configHash, createdAt: header?.createdAt ?? new Date().toISOString(), resumed: header !== undefined }),
+      (scope) => {
+        const identity: RunIdentity = { runId, configHash, createdAt: header?.createdAt ?? new Date().toISOString(), resumed: header !== undefined };
+        return options.runner ? options.runner(scope, identity) : scope.resolve(SweepRunner).run(identity);
+      },
     );
     if (results.status === 'interrupted') options.logger.warn(`run interrupted; resume it with: ${resumeCommand(spec.out)}`, { out: spec.out });
     return results;
