@@ -26,6 +26,8 @@ export function runCommand(): Command {
     .option('--weights <folder>', 'pretrained tfjs layers-format weights for the model')
     .option('--epsilons <list>', 'comma-separated budgets on the [0, 1] scale, e.g. 0,2/255,8/255', parseEpsilons)
     .option('--resume <dir>', 'continue the run stored in this out folder, with its own config')
+    .option('--queue <url>', 'coordinate the run on a BullMQ queue: redis://[user:password@]host:port[/db] or rediss://; `advbench worker` processes compute it')
+    .option('--shard-size <n>', 'with --queue: test examples per cell job (default 0: one job per cell)', parseInteger)
     .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
     .option('--host <host>', 'host the live view listens on', '127.0.0.1')
     .option('--json', 'print only a JSON summary on stdout')
