@@ -46,9 +46,8 @@ export function apgdLoss(tf: TensorFlow, output: Tensor2D, labels: Tensor1D, kin
     const ranked = rankedScores(tf, output, Math.min(classes, 4));
     const lowest = (rank: number) => ranked[Math.min(rank, ranked.length - 1)];
     if (loss === 'dlr') {
-      // The best other class: the top one unless it is the true class, then the second.
-      const trueIsTop = tf.cast(tf.equal(tf.argMax(output, 1), tf.cast(labels, 'int32')), 'float32');
-      const otherScore = tf.add(tf.mul(trueIsTop, ranked[1]), tf.mul(tf.sub(1, trueIsTop), ranked[0]));
+      // The best other class: the highest score once the true class is masked out.
+      const otherScore = tf.max(tf.sub(output, tf.mul(trueMask, 1e30)), 1);
       const margin = tf.sub(trueScore, otherScore);
       if (classes < 3) return tf.neg(margin) as Tensor1D;
       return tf.neg(tf.div(margin, tf.add(tf.sub(ranked[0], ranked[2]), DLR_EPSILON))) as Tensor1D;
