@@ -19,7 +19,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
     .option('--seed <n>', 'master seed, an integer in [0, 2^32 - 1]', parseSeed)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
-    .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>')
+    .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>, imagenet:<folder>')
     .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseCount)
     .option('--test-samples <n>', 'test examples to evaluate (stratified, seeded)', parseCount)
     .option('--model <name>', 'zoo model (advbench models list)')
