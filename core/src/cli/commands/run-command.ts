@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { BackendChoice } from '../../config/run-spec.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../config/run-spec.js';
 import { parseEpsilonList } from '../../config/parse-epsilon.js';
 import { inputError } from '../../plugin-api/errors.js';
 import type { RunFlags } from '../../run/run-from-cli.js';
 
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendChoice[] = [...BACKEND_CHOICES];
 
 /**
  * `advbench run`: runs (or resumes) a sweep and prints where the results are.
