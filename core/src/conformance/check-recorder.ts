@@ -35,13 +35,13 @@ export class CheckRecorder {
         return error.status === 'warn';
       }
       const text = error instanceof Error ? error.message : String(error);
-      this.results.push({ check, status: 'fail', message: `${check}: the plugin threw: ${text}`, expected: 'no error', seen: `threw ${error instanceof Error ? error.name : typeof error}: ${text}` });
+      this.results.push({ check, status: 'fail', message: `the plugin threw: ${text}`, expected: 'no error', seen: `threw ${error instanceof Error ? error.name : typeof error}: ${text}` });
       return false;
     }
   }
 
   /** Records a check that could not run. */
   skip(check: string, reason: string): void {
-    this.results.push({ check, status: 'skip', message: `${check}: skipped (${reason})` });
+    this.results.push({ check, status: 'skip', message: `skipped (${reason})` });
   }
 }
