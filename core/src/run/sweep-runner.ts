@@ -112,7 +112,7 @@ export class SweepRunner {
       this.reportError(outcome.error, outcome.message, { defense: entry.name });
       return 'failed';
     }
-    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces });
+    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, randomized: outcome.randomized, surfaceDetails: outcome.surfaceDetails });
     this.store.saveDefense(defense, entry.index);
     return 'ready';
   }
