@@ -34,8 +34,14 @@ export interface ModelSpec {
   weights?: string;
 }
 
-/** Compute backends. `auto` picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * Every compute backend choice. `auto` picks tfjs-node-gpu > webgpu (on a hardware GPU adapter only) > tfjs-node >
+ * wasm > cpu.
+ */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** A compute backend choice (see {@link BACKEND_CHOICES}). */
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The one typed, validated description of a run. */
 export interface RunSpec {
