@@ -1,6 +1,7 @@
 import {
   AdvbenchError,
   type AttackInstance,
+  type AttackReport,
   type AttackStepProgress,
   type AttackSurface,
   type Classifier,
@@ -43,6 +44,8 @@ export interface BatchOutcome {
   correct: Uint8Array;
   /** Examples whose attack output the harness had to project back. */
   corrections: number;
+  /** What the attack reported about this batch (cost, a composite's members), when it reported. */
+  report?: AttackReport;
 }
 
 /**
@@ -54,9 +57,20 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
   const { tf, x, y } = input;
   let judged = x;
   let corrections = 0;
+  let report: AttackReport | undefined;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
-    const candidate = await input.attack.run({ surface: input.surface, x, y, epsilon: input.epsilon, rng: input.rng.fork('attack'), signal: input.signal, onStep: input.onStep });
+    const candidate = await input.attack.run({
+      surface: input.surface,
+      x,
+      y,
+      epsilon: input.epsilon,
+      rng: input.rng.fork('attack'),
+      signal: input.signal,
+      onStep: input.onStep,
+      classifier: input.classifier,
+      report: (attackReport) => (report = attackReport),
+    });
     try {
       if (candidate === x) {
         judged = x;
@@ -86,7 +100,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
     } finally {
       correctTensor.dispose();
     }
-    return { correct: Uint8Array.from(values), corrections };
+    return { correct: Uint8Array.from(values), corrections, ...(report ? { report } : {}) };
   } finally {
     if (judged !== x) judged.dispose();
   }
