@@ -1,3 +1,4 @@
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
@@ -56,7 +57,7 @@ export type AdvbenchJobData = TrainJobData | CellJobData | ReleaseJobData;
 
 /** What a train job returns. */
 export type TrainJobResult =
-  | { worker: string; status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; modelParams?: number }
+  | ({ worker: string; modelParams?: number } & Extract<PrepareOutcome, { status: 'ready' }>)
   | { worker: string; status: 'failed'; message: string; code: string };
 
 /** What a cell job returns: the shard's outcomes, or why the cell failed (a plugin error: not retried). */
