@@ -50,8 +50,11 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         source ??= sourceSurface();
         const [attack, surface] = await Promise.all([inner, source]);
         let innerReport: AttackReport | undefined;
+        // Counts the source's forward passes in case the source attack reports nothing itself.
+        const seen = { forwardPasses: 0 };
+        const counted: AttackSurface = { ...surface, forward: (x, rng) => ((seen.forwardPasses += x.shape[0]), surface.forward(x, rng)) };
         adversarial = await attack.run({
-          surface,
+          surface: counted,
           x: input.x,
           y: input.y,
           epsilon: input.epsilon,
@@ -62,7 +65,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         });
         crafted.set(key, adversarial);
         totals.crafted += 1;
-        if (innerReport) cost = { ...innerReport.cost };
+        cost = innerReport ? { ...innerReport.cost } : { ...cost, forwardPasses: seen.forwardPasses };
       }
       cost.seconds = (Date.now() - started) / 1000;
       totals.calls += 1;
