@@ -106,8 +106,7 @@ describe('apgd best point and cost', () => {
   });
 
   it('on a surrogate surface asks the judge: nothing to do where the decision rule is already wrong', async () => {
-    let judged = 0;
-    const alwaysWrong = async () => (judged += 1, new Float32Array(3));
+    const alwaysWrong = async () => new Float32Array(3);
     const skipped = await attack({ iterations: 20 }, rising({}), { judge: alwaysWrong });
     expect(skipped.cost.forwardPasses).toBe(0);
     expect(skipped.cost.judgeCalls).toBe(1);

@@ -19,7 +19,6 @@ interface Totals extends AttackCost {
  * labels) and reused for every target; the target's surface is never used.
  */
 export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
-  const { tf } = context;
   const crafted = new Map<string, Tensor4D>();
   const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
   let inner: Promise<AttackInstance> | undefined;
