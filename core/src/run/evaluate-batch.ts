@@ -66,7 +66,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
         if (!sameShape(candidate.shape, x.shape)) {
           throw new AdvbenchError('ADVBENCH_ERR_ATTACK_OUTPUT', `the attack returned images of shape [${candidate.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}]`);
         }
-        const projection = projectToBall(tf, candidate, x, input.epsilon);
+        const projection = await projectToBall(tf, candidate, x, input.epsilon);
         judged = projection.projected;
         corrections = projection.corrections;
       }
@@ -84,9 +84,14 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
       return [tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'int32'), tf.sum(tf.cast(tf.logicalNot(finite), 'int32'))];
     });
     const [correct, nonFinite] = correctTensor;
-    const values = correct.dataSync() as Int32Array;
-    const nonFiniteRows = nonFinite.dataSync()[0];
-    tf.dispose(correctTensor);
+    let values: Int32Array;
+    let nonFiniteRows: number;
+    try {
+      values = (await correct.data()) as Int32Array;
+      nonFiniteRows = (await nonFinite.data())[0];
+    } finally {
+      tf.dispose(correctTensor);
+    }
     if (nonFiniteRows > 0) {
       // argMax of NaN scores picks class 0 for every example: an accuracy that looks real but is not.
       throw new AdvbenchError(

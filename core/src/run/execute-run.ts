@@ -16,7 +16,7 @@ import { RESULTS_JSON_FILE } from '../store/results-json.js';
 import { acquireRunLock, RUN_LOCK_FILE, RUN_LOCK_OWNER_FILE, type RunLock } from '../store/run-lock.js';
 import type { RunResults } from '../store/result-types.js';
 import { loadRunServices, type RunServices } from './run-services.js';
-import { SweepRunner } from './sweep-runner.js';
+import { SweepRunner, type RunIdentity } from './sweep-runner.js';
 
 /** Options of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -34,6 +34,11 @@ export interface ExecuteRunOptions {
   container?: DependencyContainer;
   /** Core services (default: the real ones). */
   services?: RunServices;
+  /**
+   * Drives the run's stages inside the run's DI scope (default: the local {@link SweepRunner}); the queue
+   * coordinator (`run --queue`) is the other one.
+   */
+  runner?: (scope: DependencyContainer, identity: RunIdentity) => Promise<RunResults>;
 }
 
 /** A new run's id: its start time and the config hash's first 8 digits. */
@@ -112,7 +117,10 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
           [Tokens.Signal, options.signal],
         ],
       },
-      (scope) => scope.resolve(SweepRunner).run({ runId, configHash, createdAt: recorded?.createdAt ?? startedAt, resumed: header !== undefined }),
+      (scope) => {
+        const identity: RunIdentity = { runId, configHash, createdAt: recorded?.createdAt ?? startedAt, resumed: header !== undefined };
+        return options.runner ? options.runner(scope, identity) : scope.resolve(SweepRunner).run(identity);
+      },
     );
     if (results.status === 'interrupted') options.logger.warn(`run interrupted; resume it with: ${resumeCommand(spec.out)}`, { out: spec.out });
     return results;
