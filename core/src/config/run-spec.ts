@@ -12,15 +12,15 @@ export interface PluginEntrySpec {
 
 /** The dataset part of a run. */
 export interface DatasetSpec {
-  /** `fashion-mnist`, `idx:<folder>`, `cifar10:<folder>`, `imagefolder:<folder>`. */
+  /** `fashion-mnist`, `idx:<folder>`, `cifar10:<folder>`, `imagefolder:<folder>`, `imagenet:<folder>`. */
   reference: string;
   /** Training examples to use (stratified, seeded); undefined = all. */
   trainSamples?: number;
   /** Test examples to evaluate (stratified, seeded); undefined = all. */
   testSamples?: number;
-  /** imagefolder only: resize the shorter side to this (default 256). */
+  /** imagefolder and imagenet: resize the shorter side to this (default 256). */
   resize?: number;
-  /** imagefolder only: centre-crop size (default 224). */
+  /** imagefolder and imagenet: centre-crop size (default 224). */
   crop?: number;
   /** imagefolder only: a class-index JSON file. */
   classIndex?: string;

@@ -60,6 +60,20 @@ export interface WebgpuBackendDescription {
 /** Status of a defense or a cell. */
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed';
 
+/** What a defense declares about one of its attack surfaces (recorded after prepare). */
+export interface SurfaceSummary {
+  /** Surface name. */
+  name: string;
+  /** The defense's one-line description of it. */
+  description: string;
+  /** `logits` or `log-probabilities`. */
+  output: 'logits' | 'log-probabilities';
+  /** True when its forward pass draws randomness. */
+  randomized: boolean;
+  /** True when its arg-max is the decision rule itself; false for surrogates (absent in the plugin means false). */
+  exact: boolean;
+}
+
 /** One defense entry of a run. */
 export interface DefenseResult {
   /** Entry name (unique in the run; the plugin id unless the config gives `name`). */
@@ -78,6 +92,10 @@ export interface DefenseResult {
   cleanAccuracy?: AccuracyEstimate;
   /** Surfaces the defense offers. */
   surfaces: string[];
+  /** Whether the decision rule (`classifier.predict`) is randomized (present once prepared). */
+  randomized?: boolean;
+  /** Each offered surface's description, output kind, randomness and exactness (present once prepared). */
+  surfaceDetails?: SurfaceSummary[];
   /** Status. */
   status: ItemStatus;
   /** Error message when failed. */
