@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkPluginReference, formatCheckReport, type ConformanceReport } from '@advbench/core/testkit';
 import { repositoryRoot, runCli } from './support/cli.js';
+import { readmePluginExample } from './support/readme-blocks.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 /** A smaller kit than the default keeps each check to a few seconds. */
@@ -62,6 +63,17 @@ describe('advbench check-plugin on the built-in plugins', () => {
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.results.filter((result) => result.status === 'pass').length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('advbench check-plugin on the README example plugin', () => {
+  it('passes every check', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'advbench-readme-check-')), 'advbench-defense-bit-depth');
+    mkdirSync(folder);
+    for (const [name, text] of Object.entries(readmePluginExample())) writeFileSync(join(folder, name), text);
+    const report = await check(folder);
+    expect(report.failures).toEqual([]);
+    expect(report.plugin).toEqual({ id: 'bit-depth', kind: 'defense', version: '1.0.0' });
   });
 });
 
