@@ -23,7 +23,7 @@ export interface AccuracyEstimate {
 
 /** The compute backend a run used. */
 export interface BackendInfo {
-  /** `tensorflow` (tfjs-node, CPU or CUDA), `wasm` or `cpu`. */
+  /** `tensorflow` (tfjs-node, CPU or CUDA), `webgpu`, `wasm` or `cpu`. */
   name: string;
   /** Package that provided it, for example `@tensorflow/tfjs-backend-wasm`. */
   package: string;
@@ -33,8 +33,28 @@ export interface BackendInfo {
   threads: number;
   /** Whether wasm SIMD is on (wasm only). */
   simd?: boolean;
-  /** Whether a CUDA GPU is used. */
+  /** Whether a GPU is used (tfjs-node-gpu's CUDA, or webgpu on a hardware adapter). */
   gpu: boolean;
+  /** The WebGPU adapter and the Dawn package (webgpu only): name, vendor, whether it is software, every limit. */
+  webgpu?: WebgpuBackendDescription;
+}
+
+/** What a result records about the WebGPU adapter it ran on. */
+export interface WebgpuBackendDescription {
+  /** The Dawn for Node package and version, for example `webgpu@0.6.2`. */
+  package: string;
+  /** Adapter vendor, for example `nvidia` or `mesa`. */
+  vendor: string;
+  /** Adapter architecture; `software` for CPU implementations. */
+  architecture: string;
+  /** Device name. */
+  device: string;
+  /** Driver description, for example `llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)`. */
+  description: string;
+  /** Whether the adapter computes on the CPU (lavapipe, SwiftShader...). */
+  software: boolean;
+  /** Every adapter limit, each requested at its maximum (so also the device's limits). */
+  limits: Record<string, number>;
 }
 
 /** Status of a defense or a cell. */
