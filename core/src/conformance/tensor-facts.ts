@@ -96,6 +96,7 @@ export async function withTimeout<T>(promise: Promise<T>, seconds: number, what:
 /** A short description of any value for messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof (value as { then?: unknown } | undefined)?.then === 'function') return 'a Promise (it must be synchronous and return the tensor itself)';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return `an object (${Object.keys(value).slice(0, 5).join(', ') || 'no keys'})`;
