@@ -57,6 +57,15 @@ describe('advbench check-plugin on the fixtures: each fails exactly its check, w
   });
 });
 
+describe('advbench check-plugin on a defense that leaks tensors', () => {
+  it('fails the predict leak check and the dispose check, counting the tensors', async () => {
+    const report = await check(fixture('check-plugin-leaky-defense'));
+    expect(failed(report)).toEqual(['predict-no-leak', 'dispose']);
+    expect(report.failures[0]).toMatchObject({ message: "3 predict calls (each result disposed) left 6 more tensors allocated: wrap predict's work in tf.tidy", seen: '+6 tensors' });
+    expect(report.failures[1].message).toMatch(/^after dispose\(\), \d+ tensors the defense made are still allocated/);
+  });
+});
+
 describe('advbench check-plugin on the built-in plugins', () => {
   it.each(['none', 'adv-training', 'inn', 'pgd'])('%s passes every check', async (id) => {
     const report = await check(id);
