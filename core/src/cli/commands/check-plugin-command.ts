@@ -37,6 +37,7 @@ export function checkPluginCommand(): Command {
         options,
         timeoutSeconds: flags.timeout,
         kit: { seed: flags.seed, backend: flags.backend, model: flags.model },
+        onResult: flags.json ? undefined : (result) => process.stderr.write(`advbench: ${result.status} ${result.check}\n`),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheckReport(report)}\n`);
       if (!report.passed) process.exitCode = 1;
