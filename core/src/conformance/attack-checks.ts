@@ -8,9 +8,13 @@ import { expectTensorOfShape, firstNonFinite, maxDifference, round, shapeText, v
 
 /** Limits of the attack checks. */
 export interface AttackCheckLimits {
+  /** Batch sizes tried. */
   batchSizes: number[];
+  /** Linf budget the attack runs at. */
   epsilon: number;
+  /** Seconds prepare (or one attack run) may take. */
   timeoutSeconds: number;
+  /** Milliseconds create may take. */
   createBudgetMs: number;
 }
 

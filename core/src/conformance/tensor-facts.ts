@@ -37,10 +37,15 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 
 /** Per-row facts of a [rows, columns] matrix: sum, minimum, maximum, log-sum-exp and arg-max. */
 export interface RowFacts {
+  /** Sum of each row. */
   sums: number[];
+  /** Smallest entry of each row. */
   minimums: number[];
+  /** Largest entry of each row. */
   maximums: number[];
+  /** log(sum(exp(row))) of each row (0 for log-probabilities). */
   logSumExps: number[];
+  /** Column of each row's largest entry. */
   argMaxes: number[];
 }
 
