@@ -1,6 +1,7 @@
 import {
   AdvbenchError,
   type AttackInstance,
+  type AttackReport,
   type AttackStepProgress,
   type AttackSurface,
   type Classifier,
@@ -45,6 +46,8 @@ export interface BatchOutcome {
   correct: Uint8Array;
   /** Examples whose attack output the harness had to project back. */
   corrections: number;
+  /** What the attack reported about this batch (cost, a composite's members), when it reported. */
+  report?: AttackReport;
 }
 
 /**
@@ -56,9 +59,20 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
   const { tf, x, y } = input;
   let judged = x;
   let corrections = 0;
+  let report: AttackReport | undefined;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
-    const candidate = await input.attack.run({ surface: input.surface, x, y, epsilon: input.epsilon, rng: input.rng.fork('attack'), signal: input.signal, onStep: input.onStep });
+    const candidate = await input.attack.run({
+      surface: input.surface,
+      x,
+      y,
+      epsilon: input.epsilon,
+      rng: input.rng.fork('attack'),
+      signal: input.signal,
+      onStep: input.onStep,
+      classifier: input.classifier,
+      report: (attackReport) => (report = attackReport),
+    });
     try {
       if (candidate === x) {
         judged = x;
@@ -100,7 +114,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
         { details: { defense: input.defense, nonFiniteRows } },
       );
     }
-    return { correct: Uint8Array.from(values), corrections };
+    return { correct: Uint8Array.from(values), corrections, ...(report ? { report } : {}) };
   } finally {
     if (judged !== x) judged.dispose();
   }
