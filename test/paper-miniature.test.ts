@@ -17,7 +17,7 @@ import { runCli } from './support/cli.js';
 /**
  * The `paper` preset's structure in miniature, so the flagship configuration cannot silently break: its model
  * (ResNet-152 with "pretrained" weights: a seeded random checkpoint), its dataset scheme (`imagenet:`, official
- * layout, flat val/ + LOC_val_solution.csv, 3 of the 1000 classes), its three defenses with their options, PGD,
+ * layout, flat val/ + LOC_val_solution.csv, 3 of the 1000 classes), its four defenses with their options, PGD,
  * the report; only the scale is cut (64x64, a few images, one epoch, PGD-2, two budgets), on wasm.
  */
 const root = mkdtempSync(join(tmpdir(), 'advbench-paper-miniature-'));
@@ -53,6 +53,7 @@ function miniature(): Record<string, unknown> {
   const scale: Record<string, Record<string, unknown>> = {
     none: {},
     'adv-training': { epochs: 1, batchSize: 6 },
+    iaat: { epochs: 1, warmupEpochs: 0, steps: 2, batchSize: 6 },
     // One checkpoint: INN alone at 64x64 with two peaks at 3.9 of wasm's 4 GiB heap (measured), too close to the limit
     // for CI; the heap holds more than the tensors (the convolutions' packed weights, activations, free fragments).
     inn: { epochs: 1, attackCheckpoint: 1, batchSize: 6 },
@@ -71,10 +72,10 @@ function miniature(): Record<string, unknown> {
   };
 }
 
-describe('the paper preset in miniature (slow: ResNet-152 at 64x64, three defenses, through the CLI)', () => {
+describe('the paper preset in miniature (slow: ResNet-152 at 64x64, four defenses, through the CLI)', () => {
   it('runs every defense and cell, writes the report, and releases each defense before the next', async () => {
     const config = miniature();
-    expect((config.defenses as Array<{ use: string }>).map((entry) => entry.use)).toEqual(['none', 'adv-training', 'inn']);
+    expect((config.defenses as Array<{ use: string }>).map((entry) => entry.use)).toEqual(['none', 'adv-training', 'iaat', 'inn']);
     writeFileSync(join(root, 'paper-miniature.json'), JSON.stringify(config, null, 2));
     const out = join(root, 'out');
     const run = await runCli(['run', '--config', 'paper-miniature.json', '--out', out], { cwd: root, timeoutMs: 1_100_000 });
@@ -84,23 +85,23 @@ describe('the paper preset in miniature (slow: ResNet-152 at 64x64, three defens
     expect(results.status).toBe('completed');
     expect(results.model).toMatchObject({ name: 'resnet152', pretrained: weights });
     expect(results.dataset.classes).toBe(1000);
-    expect(results.defenses.map((defense) => [defense.name, defense.status])).toEqual([['none', 'done'], ['adv-training', 'done'], ['inn', 'done']]);
+    expect(results.defenses.map((defense) => [defense.name, defense.status])).toEqual([['none', 'done'], ['adv-training', 'done'], ['iaat', 'done'], ['inn', 'done']]);
     const cells = results.cells.map((cell) => `${cell.defense}|${cell.surface}|${cell.attack}|${cell.epsilon}`).sort();
-    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => [`${prefix}|clean|0`, `${prefix}|pgd|${8 / 255}`]).sort();
+    const expected = ['none|full', 'adv-training|full', 'iaat|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => [`${prefix}|clean|0`, `${prefix}|pgd|${8 / 255}`]).sort();
     expect(cells).toEqual(expected);
     for (const cell of results.cells) {
       expect(cell.status, cell.error).toBe('done');
       expect(cell.outcomes).toHaveLength(3);
     }
     const report = readFileSync(join(out, 'report.html'), 'utf8');
-    for (const name of ['none', 'adv-training', 'inn', 'inn1', 'inn2']) expect(report).toContain(name);
+    for (const name of ['none', 'adv-training', 'iaat', 'inn', 'inn1', 'inn2']) expect(report).toContain(name);
 
     // The run log: a memory record per stage; after each release only the same (small) tensor bytes are live,
     // so the models of finished defenses are not resident while the next trains.
     const database = new Database(join(out, 'results.sqlite'), { readonly: true });
     const memory = (database.prepare(`SELECT event_json FROM events WHERE type = 'memory' ORDER BY id`).all() as Array<{ event_json: string }>).map((row) => JSON.parse(row.event_json) as MemoryEvent);
     database.close();
-    expect(memory.map((event) => `${event.defense}:${event.stage}`)).toEqual(['none', 'adv-training', 'inn'].flatMap((name) => [`${name}:prepare`, `${name}:cells`, `${name}:release`]));
+    expect(memory.map((event) => `${event.defense}:${event.stage}`)).toEqual(['none', 'adv-training', 'iaat', 'inn'].flatMap((name) => [`${name}:prepare`, `${name}:cells`, `${name}:release`]));
     const released = memory.filter((event) => event.stage === 'release').map((event) => event.usage.tensorBytes);
     expect(Math.max(...released)).toBeLessThan(modelBytes / 10);
     const peakHeap = Math.max(...memory.map((event) => event.usage.heapBytes ?? 0));
@@ -109,11 +110,12 @@ describe('the paper preset in miniature (slow: ResNet-152 at 64x64, three defens
       `paper miniature: ResNet-152 ${(modelBytes / 2 ** 20).toFixed(0)} MiB of weights; resident after each prepare ${preparedBytes.map((bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`).join(', ')} ` +
         `(sum ${(preparedBytes.reduce((sum, bytes) => sum + bytes, 0) / 2 ** 20).toFixed(0)} MiB); peak wasm heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB`,
     );
-    // Resident once INN is prepared: the base model and INN's checkpoint (a 1000 x 8-way head instead of the
-    // 1000-way one), not also adv-training's model (another modelBytes).
+    // Resident once a defense is prepared: the base model and the defense's own (adversarial training, IAAT: one copy;
+    // INN: its checkpoint, with a 1000 x 8-way head), never also an earlier defense's model (another modelBytes).
     const innCheckpointBytes = modelBytes + (2048 * 7000 + 7000) * 4;
     expect(preparedBytes[1]).toBeLessThan(2 * modelBytes + modelBytes / 4);
-    expect(preparedBytes[2]).toBeLessThan(modelBytes + innCheckpointBytes + modelBytes / 4);
+    expect(preparedBytes[2]).toBeLessThan(2 * modelBytes + modelBytes / 4);
+    expect(preparedBytes[3]).toBeLessThan(modelBytes + innCheckpointBytes + modelBytes / 4);
     expect(peakHeap).toBeLessThanOrEqual(memory[0].usage.heapLimitBytes ?? Number.POSITIVE_INFINITY);
     expect(existsSync(join(out, 'results.sqlite'))).toBe(true);
   }, 1_200_000);
