@@ -5,8 +5,11 @@ export type RawConfig = Record<string, unknown>;
  * Built-in presets. A config file's keys replace the preset's keys wholesale; CLI flags replace both.
  * - `smoke`: seconds; for tests and a first look.
  * - `quick` (the default): a real comparison on the shipped Fashion-MNIST in minutes on a laptop CPU.
- * - `paper`: the paper's ImageNet / ResNet-152 / PGD-500 setting; needs an ImageNet-style folder, converted
- *   Keras ResNet-152 weights and a GPU backend.
+ * - `paper`: the paper's ImageNet / ResNet-152 / PGD-500 setting; needs ImageNet in its official layout
+ *   (`imagenet:<folder>`), pretrained ResNet-152 weights (converted Keras ones, or PyTorch ones imported with
+ *   `advbench models import` and `"model": "tv-resnet152"`) and a GPU backend. Defenses: the pretrained model as is,
+ *   fast adversarial training (FGSM with a random start, Wong et al. 2020) fine-tuned from it as the cheap
+ *   adversarial-training baseline, and INN's main setting fine-tuned from it.
  */
 export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
   smoke: {
@@ -50,10 +53,12 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
     evalBatchSize: 100,
   },
   paper: {
-    dataset: { use: 'imagefolder:REQUIRED', resize: 256, crop: 224, testSamples: 1000 },
+    dataset: { use: 'imagenet:REQUIRED', resize: 256, crop: 224, testSamples: 1000 },
     model: { name: 'resnet152', weights: 'REQUIRED' },
     defenses: [
       { use: 'none' },
+      // Fast FGSM-RS at 4/255 (Wong et al.'s ImageNet budget), one cyclic-rate epoch fine-tuning the pretrained model.
+      { use: 'adv-training', options: { mode: 'fast', epsilon: 4 / 255, epochs: 1, batchSize: 256, learningRate: 0.02, schedule: 'cyclic' } },
       { use: 'inn', options: { preset: 'main', epochs: 4, batchSize: 512, attackCheckpoint: 3 } },
     ],
     // PGD-500 as the paper, plus the suite at AutoAttack's own budgets.

@@ -103,6 +103,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         surface,
         classifier: instance.classifier,
         classes: info.classes,
+        defense: planned.defense,
         rng: random.fork(batchLabel(batch.indices[0], batchSize)),
         signal: scope.signal,
         onStep: (step) => progress(doneBefore, batch.count, step),
