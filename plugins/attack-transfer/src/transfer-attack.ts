@@ -19,7 +19,8 @@ interface Totals extends AttackCost {
  * labels) and reused for every target; the target's surface is never used.
  */
 export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
-  const crafted = new Map<string, Tensor4D>();
+  // Crafted batches live in CPU memory (n x h x w x c x 4 bytes per batch and epsilon), not on the accelerator.
+  const crafted = new Map<string, { data: Float32Array; shape: [number, number, number, number] }>();
   const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
   let inner: Promise<AttackInstance> | undefined;
   let source: Promise<AttackSurface> | undefined;
@@ -43,8 +44,8 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
       }
       const key = batchKey(input);
       let cost: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
-      let adversarial = crafted.get(key);
-      if (!adversarial) {
+      let stored = crafted.get(key);
+      if (!stored) {
         inner ??= context.attacks.create(options.attack, options.attackOptions);
         source ??= sourceSurface();
         const [attack, surface] = await Promise.all([inner, source]);
@@ -52,7 +53,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         // Counts the source's forward passes in case the source attack reports nothing itself.
         const seen = { forwardPasses: 0 };
         const counted: AttackSurface = { ...surface, forward: (x, rng) => ((seen.forwardPasses += x.shape[0]), surface.forward(x, rng)) };
-        adversarial = await attack.run({
+        const adversarial = await attack.run({
           surface: counted,
           x: input.x,
           y: input.y,
@@ -62,7 +63,9 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
           onStep: input.onStep,
           report: (report) => (innerReport = report),
         });
-        crafted.set(key, adversarial);
+        stored = { data: Float32Array.from(await adversarial.data()), shape: adversarial.shape };
+        adversarial.dispose();
+        crafted.set(key, stored);
         totals.crafted += 1;
         cost = innerReport ? { ...innerReport.cost } : { ...cost, forwardPasses: seen.forwardPasses };
       }
@@ -72,10 +75,9 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
       totals.backwardPasses += cost.backwardPasses;
       totals.seconds += cost.seconds;
       input.report?.({ cost });
-      return adversarial.clone();
+      return context.tf.tensor4d(stored.data, stored.shape, 'float32');
     },
     dispose() {
-      for (const tensor of crafted.values()) tensor.dispose();
       crafted.clear();
     },
   };
