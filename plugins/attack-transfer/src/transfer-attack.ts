@@ -3,13 +3,6 @@ import { inputError } from '@advbench/core/plugin-api';
 import type { AttackCost, AttackInput, AttackInstance, AttackReport, AttackSurface, PluginContext, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import type { TransferOptions } from './transfer-options.js';
 
-/** Cumulative cost over every call of one instance, shown by `describe()`. */
-interface Totals extends AttackCost {
-  calls: number;
-  /** Batches crafted on the source (each reused for every later target). */
-  crafted: number;
-}
-
 /**
  * Transfer attack: adversarial examples crafted with a white-box attack (`options.attack`, created through the
  * registry) on a source model, then judged on each target defense by the harness. The source is the run's
@@ -21,7 +14,6 @@ interface Totals extends AttackCost {
 export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
   // Crafted batches live in CPU memory (n x h x w x c x 4 bytes per batch and epsilon), not on the accelerator.
   const crafted = new Map<string, { data: Float32Array; shape: [number, number, number, number] }>();
-  const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
   let inner: Promise<AttackInstance> | undefined;
   let source: Promise<AttackSurface> | undefined;
   const sourceSurface = async (): Promise<AttackSurface> => {
@@ -36,7 +28,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
     };
   };
   return {
-    describe: () => ({ ...options, totals: { ...totals } }),
+    describe: () => ({ ...options }),
     async run(input: AttackInput): Promise<Tensor4D> {
       const started = Date.now();
       if (!(input.epsilon >= 0 && Number.isFinite(input.epsilon))) {
@@ -66,14 +58,9 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         stored = { data: Float32Array.from(await adversarial.data()), shape: adversarial.shape };
         adversarial.dispose();
         crafted.set(key, stored);
-        totals.crafted += 1;
         cost = innerReport ? { ...innerReport.cost } : { ...cost, forwardPasses: seen.forwardPasses };
       }
       cost.seconds = (Date.now() - started) / 1000;
-      totals.calls += 1;
-      totals.forwardPasses += cost.forwardPasses;
-      totals.backwardPasses += cost.backwardPasses;
-      totals.seconds += cost.seconds;
       input.report?.({ cost });
       return context.tf.tensor4d(stored.data, stored.shape, 'float32');
     },
