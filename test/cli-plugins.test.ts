@@ -21,7 +21,7 @@ function writeConfig(config: unknown): string {
 }
 
 describe('advbench plugins list (built CLI)', () => {
-  it('lists the eight built-in plugins with kind, version and apiVersion', async () => {
+  it('lists every built-in plugin with kind, version and apiVersion', async () => {
     const result = await runCli(['plugins', 'list', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
