@@ -4,7 +4,7 @@ import type { BackendChoice, RunSpec } from '../config/run-spec.js';
 import type { Reporter } from '../events/event-bus.js';
 import { AdvbenchError, inputError, type Logger } from '../plugin-api/index.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
-import { loadRunResults } from '../store/results-json.js';
+import { loadRecordedSpec } from '../store/results-json.js';
 import type { RunResults } from '../store/result-types.js';
 import { executeRun, resumeCommand, type ExecuteRunOptions } from './execute-run.js';
 
@@ -57,8 +57,8 @@ export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSp
       });
     }
     const out = resolve(cwd, flags.resume);
-    const stored = await loadRunResults(out);
-    return { ...(stored.config as unknown as RunSpec), out };
+    const stored = await loadRecordedSpec(out);
+    return { ...(stored as unknown as RunSpec), out };
   }
   return loadRunSpec({ configPath: flags.config, preset: flags.preset, overrides: { out: flags.out, seed: flags.seed, backend: flags.backend, dataset: flags.dataset, trainSamples: flags.trainSamples, testSamples: flags.testSamples, model: flags.model, weights: flags.weights, epsilons: flags.epsilons }, cwd });
 }

@@ -6,6 +6,7 @@ import { summarizeRun } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
 import { imagesFromDescription, toInlineImage, type InlineImage } from './defense-images.js';
+import { defenseSurfaceRows } from './defense-surfaces.js';
 import type { PixelImage } from './png-data-url.js';
 
 /** Options of {@link renderReport}. */
@@ -115,6 +116,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     literature,
     literatureSource: LITERATURE_SOURCE,
     failures,
+    surfaces: defenseSurfaceRows(results),
     images,
     cells,
     metadata,

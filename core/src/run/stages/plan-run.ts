@@ -65,7 +65,7 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
         status: entry.failure ? 'failed' : 'pending',
         ...(entry.failure ? { error: entry.failure } : {}),
       };
-      return before?.status === 'done' ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces } : base;
+      return before?.status === 'done' ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails } : base;
     }),
     cells: planned.map((cell) => stored.finishedCells.get(cell.id) ?? cell),
   };
