@@ -296,8 +296,8 @@ export class QueueCoordinator {
     const result = job?.returnvalue as TrainJobResult | undefined;
     defense.trained = true;
     if (state === 'completed' && result?.status === 'ready') {
-      recorder.recordPrepared(defense.name, { status: 'ready', cost: result.cost, description: result.description, surfaces: result.surfaces }, result.modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, worker: result.worker });
+      recorder.recordPrepared(defense.name, result.outcome, result.modelParams);
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.outcome.cost, worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

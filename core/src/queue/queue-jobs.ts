@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
 import type { RunEventInput } from '../events/event-types.js';
-import type { TrainingCost } from '../plugin-api/index.js';
 import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import type { CellResult } from '../store/result-types.js';
 import type { CodeVersion } from './code-version.js';
 
@@ -54,9 +54,12 @@ export interface ReleaseJobData extends RunJobContext {
 /** Any job's data. */
 export type AdvbenchJobData = TrainJobData | CellJobData | ReleaseJobData;
 
+/** A defense prepared: its cost, description, surfaces and decision rule. */
+export type ReadyOutcome = Extract<PrepareOutcome, { status: 'ready' }>;
+
 /** What a train job returns. */
 export type TrainJobResult =
-  | { worker: string; status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; modelParams?: number }
+  | { worker: string; status: 'ready'; outcome: ReadyOutcome; modelParams?: number }
   | { worker: string; status: 'failed'; message: string; code: string };
 
 /** What a cell job returns: the shard's outcomes, or why the cell failed (a plugin error: not retried). */
