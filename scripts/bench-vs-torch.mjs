@@ -166,6 +166,9 @@ node scripts/bench-vs-torch.mjs      # or a single side: node core/bin/advbench.
 \`\`\`
 `;
 if (write) {
-  writeFileSync(join(root, 'docs/benchmarks.md'), markdown);
+  // Sections other scripts write (between <!-- name:start --> and <!-- name:end --> markers) are kept.
+  const previous = existsSync(join(root, 'docs/benchmarks.md')) ? readFileSync(join(root, 'docs/benchmarks.md'), 'utf8') : '';
+  const kept = previous.match(/<!-- [\w-]+:start[\s\S]*?<!-- [\w-]+:end -->/g) ?? [];
+  writeFileSync(join(root, 'docs/benchmarks.md'), [markdown.trimEnd(), ...kept].join('\n\n') + '\n');
   console.error('wrote docs/benchmarks.md');
 }
