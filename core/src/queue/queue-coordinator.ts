@@ -241,17 +241,15 @@ export class QueueCoordinator {
       }
       if (this.allRecorded()) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, period);
-        const onAbort = () => done();
-        this.signal.addEventListener('abort', onAbort, { once: true });
-        function done() {
+        const done = () => {
           clearTimeout(timer);
+          this.signal.removeEventListener('abort', done);
+          this.wake = undefined;
           resolve();
-        }
-        this.wake = () => {
-          this.signal.removeEventListener('abort', onAbort);
-          done();
         };
+        const timer = setTimeout(done, period);
+        this.signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
       });
     }
     return false;
