@@ -62,6 +62,16 @@ function doneCells(out: string): number {
   }
 }
 
+/** The Redis keys of a run's jobs still on the queue. */
+async function jobKeys(runId: string): Promise<string[]> {
+  const client = new Redis({ port: redis.port, password: PASSWORD });
+  try {
+    return await client.keys(`bull:advbench:${runId}*`);
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Every cell done exactly once, with the single-process run's per-example outcomes. */
 function expectSameAsReference(out: string): ReturnType<typeof stored> {
   const run = stored(out);
@@ -103,12 +113,7 @@ describe('sweeps on a BullMQ queue (slow: redis-server and real child processes)
     for (const text of [coordinator.lines.join('\n'), ...workers.map((cli) => cli.lines.join('\n')), readFileSync(join(out, 'results.json'), 'utf8'), readFileSync(join(out, 'results.sqlite')).toString('latin1')]) {
       expect(text).not.toContain(PASSWORD);
     }
-    const client = new Redis({ port: redis.port, password: PASSWORD });
-    try {
-      expect(await client.keys(`bull:advbench:${run.results.runId}*`)).toEqual([]);
-    } finally {
-      client.disconnect();
-    }
+    expect(await jobKeys(run.results.runId)).toEqual([]);
   }, 180_000);
 
   it('a worker SIGKILLed during a cell has its job retried by another: every cell once', async () => {
@@ -138,7 +143,8 @@ describe('sweeps on a BullMQ queue (slow: redis-server and real child processes)
     const resumed = start(['run', '--resume', out, '--queue', queueUrl]);
     expect(await resumed.exit, resumed.lines.join('\n')).toBe(0);
     expect(resumed.lines.some((line) => line.includes('re-attached to the jobs of trained'))).toBe(true);
-    expectSameAsReference(out);
+    const run = expectSameAsReference(out);
+    expect(await jobKeys(run.results.runId)).toEqual([]);
     // The worker computed each cell job once: nothing was enqueued again.
     const computed = steady.lines.filter((line) => /job \S+\.cell\.\S+ done$/.test(line));
     expect(computed).toHaveLength(3);
