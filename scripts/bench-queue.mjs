@@ -63,8 +63,15 @@ function startProcess(command, args, ready) {
   return { child, readiness, exit, output: () => output };
 }
 
-const loads = [];
-const sampleLoad = setInterval(() => loads.push(loadavg()[0]), 5000);
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 async function measure(workers) {
   const folder = mkdtempSync(join(tmpdir(), `advbench-bench-queue-${workers}-`));
@@ -75,6 +82,8 @@ async function measure(workers) {
   const config = join(folder, 'config.json');
   writeFileSync(config, JSON.stringify({ preset: 'quick', dataset: { use: 'fashion-mnist', trainSamples, testSamples }, cacheDirectory: join(folder, 'cache'), evalBatchSize: 50 }));
   const started = [];
+  const loads = [];
+  const sampleLoad = setInterval(() => loads.push(loadavg()[0]), 5000);
   try {
     for (let index = 1; index <= workers; index += 1) {
       const worker = startProcess(process.execPath, [cli, 'worker', '--queue', url, '--threads', '1', '--name', `w${index}`], /listening on/);
@@ -92,8 +101,12 @@ async function measure(workers) {
     const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8'));
     const shardsPerCell = Math.ceil(testSamples / (Math.ceil(shardSize / 50) * 50));
     const jobs = results.defenses.length * 2 + results.cells.length * shardsPerCell;
-    return { workers, seconds, cpuSeconds: (usage.user + usage.system) / 1e6, jobs, cells: results.cells.length, accuracies: results.cells.map((cell) => cell.result?.accuracy), backend: results.backend };
+    const perWorker = started.map((worker, index) => ({ name: `w${index + 1}`, jobs: (worker.output().match(/job \S+ done/g) ?? []).length, cpuSeconds: cpuSecondsOf(worker.child.pid) }));
+    const training = Object.fromEntries(results.defenses.map((defense) => [defense.name, defense.cost?.seconds ?? 0]));
+    const cellSeconds = results.cells.reduce((sum, cell) => sum + cell.seconds, 0);
+    return { workers, seconds, cpuSeconds: (usage.user + usage.system) / 1e6, jobs, cells: results.cells.length, accuracies: results.cells.map((cell) => cell.result?.accuracy), perWorker, training, cellSeconds, loads: [...loads, loadavg()[0]] };
   } finally {
+    clearInterval(sampleLoad);
     for (const worker of started) worker.child.kill('SIGKILL');
     redis.child.kill('SIGKILL');
     await Promise.all([...started.map((worker) => worker.exit), redis.exit]);
@@ -105,17 +118,18 @@ const one = await measure(1);
 console.error(`1 worker: ${one.seconds.toFixed(1)} s`);
 const two = await measure(2);
 console.error(`2 workers: ${two.seconds.toFixed(1)} s`);
-clearInterval(sampleLoad);
 const same = JSON.stringify(one.accuracies) === JSON.stringify(two.accuracies);
 const speedUp = one.seconds / two.seconds;
+const range = (values) => `${Math.min(...values).toFixed(1)} to ${Math.max(...values).toFixed(1)}`;
 const cpuModel = (cpus()[0]?.model ?? 'unknown').trim();
 const section = `<!-- bench-queue:start (written by scripts/bench-queue.mjs) -->
 ## Sweeps on a queue: 1 worker against 2 workers
 
 Latest run: ${new Date().toISOString()}, \`node scripts/bench-queue.mjs --train-samples ${trainSamples} --test-samples ${testSamples} --shard-size ${shardSize}\`.
 
-Machine: ${cpus().length} logical CPUs, ${cpuModel}; 1-minute load average during the run ${Math.min(...loads, loadavg()[0]).toFixed(1)} to ${Math.max(...loads, loadavg()[0]).toFixed(1)}
-(the machine was shared with other jobs: single timings vary, read the ratio with that in mind). Redis: Debian's redis-server on loopback.
+Machine: ${cpus().length} logical CPUs, ${cpuModel}; 1-minute load average ${range(one.loads)} during the 1-worker row, ${range(two.loads)} during the 2-worker row
+(the machine is shared with other jobs: a load above 2 means the workers got only part of the 2 cores, and a
+load that differs between the rows skews the ratio). Redis: Debian's redis-server on loopback.
 
 Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), PGD-20 and 7 epsilons, on
 ${trainSamples} training and ${testSamples} test examples of Fashion-MNIST${trainSamples === 12000 && testSamples === 500 ? ' (the quick preset itself)' : ' (smaller than the quick preset, 12000 and 500, to fit the time the benchmark had)'}, evaluation batch 50,
@@ -126,6 +140,10 @@ Each worker runs \`advbench worker --threads 1\` (single-threaded wasm); fresh R
 |---|---|---|---|---|
 | 1 | ${one.seconds.toFixed(1)} | 1.00x | ${one.cpuSeconds.toFixed(1)} | ${((one.cpuSeconds / one.jobs) * 1000).toFixed(0)} |
 | 2 | ${two.seconds.toFixed(1)} | **${speedUp.toFixed(2)}x** | ${two.cpuSeconds.toFixed(1)} | ${((two.cpuSeconds / two.jobs) * 1000).toFixed(0)} |
+
+Who did what: ${[one, two].map((row) => `${row.workers} worker(s): ${row.perWorker.map((worker) => `${worker.name} ${worker.jobs} jobs, ${worker.cpuSeconds.toFixed(0)} CPU s`).join('; ')}`).join('; ')}.
+Work in the 1-worker row: training ${Object.entries(one.training).map(([name, seconds]) => `${name} ${seconds.toFixed(0)} s`).join(', ')}; cells ${one.cellSeconds.toFixed(0)} s in all
+(a defense's training is one job; INN's starts from the base model that \`none\` trains).
 
 Target: >= 1.7x with 2 workers on 2 cores: ${speedUp >= 1.7 ? 'met' : 'not met'} in this run. Per-cell accuracies of the two rows ${same ? 'are identical' : 'DIFFER'}.
 The coordinator's CPU time covers everything it did (backend start, plan, enqueue, following the jobs, merging
