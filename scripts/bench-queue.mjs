@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global setInterval, clearInterval */
 // Benchmark (not a test): one sweep on a BullMQ queue computed by 1 worker, then by 2 workers (each --threads 1),
 // in one run of this script; writes its section of docs/benchmarks.md.
 //
