@@ -166,9 +166,11 @@ node scripts/bench-vs-torch.mjs      # or a single side: node core/bin/advbench.
 \`\`\`
 `;
 if (write) {
-  // Sections other scripts write (between <!-- name:start --> and <!-- name:end --> markers) are kept.
-  const previous = existsSync(join(root, 'docs/benchmarks.md')) ? readFileSync(join(root, 'docs/benchmarks.md'), 'utf8') : '';
-  const kept = previous.match(/<!-- [\w-]+:start[\s\S]*?<!-- [\w-]+:end -->/g) ?? [];
-  writeFileSync(join(root, 'docs/benchmarks.md'), [markdown.trimEnd(), ...kept].join('\n\n') + '\n');
+  // Sections other scripts write (between <!-- name:begin --> or <!-- name:start --> and <!-- name:end -->) are
+  // kept: the zoo-model section of scripts/bench-model-vs-torch.mjs, the queue section of scripts/bench-queue.mjs.
+  const path = join(root, 'docs/benchmarks.md');
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const kept = previous.match(/<!-- [\w-]+:(?:begin|start)[\s\S]*?<!-- [\w-]+:end -->/g) ?? [];
+  writeFileSync(path, [markdown.trimEnd(), ...kept].join('\n\n') + '\n');
   console.error('wrote docs/benchmarks.md');
 }

@@ -294,8 +294,9 @@ export class QueueCoordinator {
     const result = job?.returnvalue as TrainJobResult | undefined;
     defense.trained = true;
     if (state === 'completed' && result?.status === 'ready') {
-      recorder.recordPrepared(defense.name, result.outcome, result.modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.outcome.cost, worker: result.worker });
+      const { worker: _worker, modelParams, ...prepared } = result;
+      recorder.recordPrepared(defense.name, prepared, modelParams);
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

@@ -54,12 +54,9 @@ export interface ReleaseJobData extends RunJobContext {
 /** Any job's data. */
 export type AdvbenchJobData = TrainJobData | CellJobData | ReleaseJobData;
 
-/** A defense prepared: its cost, description, surfaces and decision rule. */
-export type ReadyOutcome = Extract<PrepareOutcome, { status: 'ready' }>;
-
 /** What a train job returns. */
 export type TrainJobResult =
-  | { worker: string; status: 'ready'; outcome: ReadyOutcome; modelParams?: number }
+  | ({ worker: string; modelParams?: number } & Extract<PrepareOutcome, { status: 'ready' }>)
   | { worker: string; status: 'failed'; message: string; code: string };
 
 /** What a cell job returns: the shard's outcomes, or why the cell failed (a plugin error: not retried). */
