@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CacheEntry, Logger, ModelCache } from '../plugin-api/index.js';
 import { processAlive } from '../store/process-alive.js';
+import { withBuildLock } from './build-lock.js';
 import { canonicalJson } from './canonical-json.js';
 import { manifestOf, verifyEntry } from './entry-manifest.js';
 
@@ -66,11 +68,12 @@ export class FileModelCache implements ModelCache {
     return build;
   }
 
-  /** Removes temporary folders left by killed processes (their pid no longer runs). */
+  /** Removes temporary folders left by killed processes of this machine (their pid no longer runs). */
   private async removeAbandoned(): Promise<void> {
     for (const name of await readdir(this.directory)) {
       const match = TEMPORARY_NAME.exec(name);
-      if (match && Number(match[1]) !== process.pid && !processAlive(Number(match[1]))) {
+      // Only this machine's processes can be checked: another host's pid says nothing here.
+      if (match && (match[1] === undefined || match[1] === THIS_HOST) && Number(match[2]) !== process.pid && !processAlive(Number(match[2]))) {
         await rm(join(this.directory, name), { recursive: true, force: true });
       }
     }
@@ -78,11 +81,20 @@ export class FileModelCache implements ModelCache {
 
   private async lookupOrBuild(key: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     const directory = join(this.directory, key);
-    const existing = await this.verified(directory, key);
-    if (existing) return { directory, hit: true, metadata: existing };
+    const lookup = async (): Promise<CacheEntry | undefined> => {
+      const existing = await this.verified(directory, key);
+      return existing ? { directory, hit: true, metadata: existing } : undefined;
+    };
+    const found = await lookup();
+    if (found) return found;
     await mkdir(this.directory, { recursive: true });
+    // One build per key across processes sharing the folder (queue workers on other machines included).
+    return withBuildLock(join(this.directory, `.lock-${key}`), lookup, () => this.build(key, directory, parts, create));
+  }
+
+  private async build(key: string, directory: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     await this.removeAbandoned();
-    const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${THIS_HOST}~${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(temporary, { recursive: true });
     try {
       const metadata = await create(temporary);
@@ -132,8 +144,11 @@ export class FileModelCache implements ModelCache {
   }
 }
 
-/** Temporary folder names: `.tmp-<key prefix>-<pid>-<random>`. */
-const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(\d+)-[0-9a-f]+$/;
+/** Temporary folder names: `.tmp-<key prefix>-<host>~<pid>-<random>` (without `<host>~` from older versions). */
+const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(?:([A-Za-z0-9.-]+)~)?(\d+)-[0-9a-f]+$/;
+
+/** This machine's name as it appears in temporary folder names. */
+const THIS_HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '-');
 
 async function readMetadata(directory: string): Promise<Record<string, unknown> | 'missing' | 'invalid'> {
   let text: string;
