@@ -35,7 +35,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(results.status).toBe('completed');
     // Everything the run made (models, batches, attack outputs) is released: a second run leaves no tensor behind.
     const tensorsBefore = tf.memory().numTensors;
-    expect(results.cells.map((cell) => cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
+    expect(results.cells.map((cell) => cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
     for (const cell of results.cells) {
       expect(cell.status).toBe('done');
       expect(cell.outcomes).toHaveLength(24);
@@ -113,7 +113,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const first = await run('interrupted', config, [], controller.signal, abortingReporter);
     expect(first.results.status).toBe('interrupted');
     expect(first.results.cells.map((cell) => cell.status)).toEqual(['done', 'pending', 'pending']);
-    expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05']);
+    expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05']);
     const json = await loadRunResults(first.spec.out);
     expect(json.status).toBe('interrupted');
 

@@ -50,6 +50,19 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
   },
 });
 
+/**
+ * Judge draws of a randomized defense when the config names none: each example's outcome is the fraction of this
+ * many independent draws of the decision rule that classify it correctly. Measured on the quick preset's INN
+ * (n = 500): the clean accuracy's draw-to-draw spread is below 1 point from this many draws on (docs/benchmarks.md).
+ */
+export const DEFAULT_JUDGE_DRAWS = 8;
+
+/**
+ * EOT samples of the adaptive cells (`full` surface, gradients averaged over this many draws) that every
+ * randomized defense gets when the config names none; 0 plans no adaptive cells.
+ */
+export const DEFAULT_EOT_SAMPLES = 8;
+
 /** Preset used when neither the config nor the CLI names one. */
 export const DEFAULT_PRESET = 'quick';
 

@@ -1,10 +1,10 @@
 import { inputError } from '../plugin-api/index.js';
 import { parseEpsilon } from './parse-epsilon.js';
 import type { RawConfig } from './presets.js';
-import { REQUIRED_PLACEHOLDER } from './presets.js';
+import { DEFAULT_EOT_SAMPLES, DEFAULT_JUDGE_DRAWS, REQUIRED_PLACEHOLDER } from './presets.js';
 import type { BackendChoice, DatasetSpec, ModelSpec, PluginEntrySpec, RunSpec } from './run-spec.js';
 
-const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'cacheDirectory', 'plugins'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'cacheDirectory', 'plugins'] as const;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** Where the config came from, for messages: `config file runs.json` or `preset quick`. */
@@ -35,6 +35,8 @@ export function validateConfig(raw: RawConfig, origin: ConfigOrigin): Omit<RunSp
     out: optionalString(raw.out, at('out')),
     backend: readBackend(raw.backend, at('backend')),
     evalBatchSize: readInteger(raw.evalBatchSize, at('evalBatchSize'), 100, 1, 100_000),
+    judgeDraws: readInteger(raw.judgeDraws, at('judgeDraws'), DEFAULT_JUDGE_DRAWS, 1, 10_000),
+    eotSamples: readInteger(raw.eotSamples, at('eotSamples'), DEFAULT_EOT_SAMPLES, 0, 10_000),
     cacheDirectory: optionalString(raw.cacheDirectory, at('cacheDirectory')) ?? '.advbench-cache',
     plugins: readStringList(raw.plugins, at('plugins')),
   };

@@ -8,13 +8,13 @@ import { isAdvbenchError, type Logger, type RandomSource } from '../plugin-api/i
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CellResult, DefenseResult, RunResults } from '../store/result-types.js';
-import { CLEAN_ATTACK } from './cell-plan.js';
 import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
 import { exportResults } from './stages/export-results.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
-import { planRun, type RunIdentity } from './stages/plan-run.js';
+import { cleanAccuracyOf } from './stages/clean-accuracy.js';
+import { planDefenseCells, planRun, type RunIdentity } from './stages/plan-run.js';
 import { prepareDefense } from './stages/prepare-defense.js';
 import { defenseEntry, messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
@@ -87,6 +87,9 @@ export class SweepRunner {
         const prepared = await this.prepare(scope, entry);
         if (prepared === 'interrupted') return true;
       }
+      const added = entry.failure ? [] : this.addAdaptiveCells(scope, entry);
+      cells.push(...added);
+      todo.push(...added);
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;
@@ -112,9 +115,25 @@ export class SweepRunner {
       this.reportError(outcome.error, outcome.message, { defense: entry.name });
       return 'failed';
     }
-    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces });
+    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, evaluation: outcome.evaluation });
     this.store.saveDefense(defense, entry.index);
     return 'ready';
+  }
+
+  /**
+   * Once a defense is prepared and found randomized, the cells of its adaptive attack join the plan (after its other
+   * cells) and the store: the pending ones not planned yet are returned, in plan order.
+   */
+  private addAdaptiveCells(scope: RunScope, entry: DefenseEntry): CellResult[] {
+    if (!this.defenseResult(entry.name).evaluation?.adaptive) return [];
+    const known = new Set(this.results.cells.map((cell) => cell.id));
+    const added = planDefenseCells(scope, entry, true).filter((cell) => !known.has(cell.id));
+    if (added.length === 0) return [];
+    const last = this.results.cells.map((cell) => cell.defense).lastIndexOf(entry.name);
+    this.results.cells.splice(last + 1, 0, ...added);
+    this.store.begin(this.results);
+    this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (${scope.spec.eotSamples} EOT samples on '${added[0].surface}')`, { defense: entry.name });
+    return added;
   }
 
   private async runCell(scope: RunScope, planned: CellResult, index: number, total: number): Promise<CellEnd> {
@@ -168,12 +187,12 @@ export class SweepRunner {
     await this.export();
   }
 
-  /** A defense's clean accuracy is that of its first finished clean cell (its first surface, in plan order). */
+  /** A defense's clean accuracy is that of its one clean cell. */
   private refreshCleanAccuracy(name: string): void {
     const defense = this.defenseResult(name);
-    const clean = this.results.cells.find((cell) => cell.defense === name && cell.attack === CLEAN_ATTACK && cell.status === 'done');
-    if (!clean?.result || defense.cleanAccuracy === clean.result) return;
-    defense.cleanAccuracy = clean.result;
+    const clean = cleanAccuracyOf(this.results.cells, name);
+    if (!clean || defense.cleanAccuracy === clean) return;
+    defense.cleanAccuracy = clean;
     this.store.saveDefense(defense, defenseEntry(this.scope!, name).index);
   }
 

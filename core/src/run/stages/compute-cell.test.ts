@@ -41,7 +41,7 @@ describe('the run stages, called the way a queue worker calls them', () => {
     try {
       expect(await createDefenses(scope)).toEqual([]);
       const results = planRun(scope, { runId: 'test', configHash: 'hash', createdAt: new Date().toISOString(), resumed: false }, { finishedCells: new Map() });
-      expect(await prepareDefense(scope, 'trained')).toMatchObject({ status: 'ready', surfaces: ['full'] });
+      expect(await prepareDefense(scope, 'trained')).toMatchObject({ status: 'ready', surfaces: ['full', 'copy'] });
       const attacked = results.cells.find((cell) => cell.epsilon > 0)!;
       const tensorsBefore = tf.memory().numTensors;
       const whole = (await computeCell(scope, attacked)) as CellShard;

@@ -1,8 +1,9 @@
 import { RESULTS_SCHEMA_VERSION, type CellResult, type DefenseResult, type RunResults } from '../../store/result-types.js';
 import { ADVBENCH_VERSION } from '../advbench-version.js';
 import { planCells } from '../cell-plan.js';
+import { cleanAccuracyOf } from './clean-accuracy.js';
 import { surfacesOf } from './create-defenses.js';
-import type { RunScope } from './run-scope.js';
+import type { DefenseEntry, RunScope } from './run-scope.js';
 
 /** Identity of the run being executed (decided before the scope exists). */
 export interface RunIdentity {
@@ -25,19 +26,30 @@ export interface StoredRun {
 }
 
 /**
+ * The planned cells of one defense entry (all pending): its clean cell, every attack on each of its surfaces, and,
+ * when `adaptive` (its decision rule is randomized and it offers `full`), every adaptive attack on `full`.
+ */
+export function planDefenseCells(scope: RunScope, entry: DefenseEntry, adaptive: boolean): CellResult[] {
+  return planCells({
+    seed: scope.spec.seed,
+    epsilons: scope.spec.epsilons,
+    defenses: [{ name: entry.name, surfaces: surfacesOf(scope, entry), adaptive }],
+    attacks: [...scope.attacks.values()].map((attack) => ({ name: attack.name, plugin: attack.loaded.plugin.id, adaptive: attack.adaptiveOf !== undefined })),
+  });
+}
+
+/**
  * Plans the run: every cell of every defense entry (after {@link createDefenses}, so default surfaces are known) as
- * pending, except the cells an earlier process finished (taken as they are), and every defense's entry, keeping a
- * defense an earlier process prepared. Pure: writes nothing.
+ * pending, except the cells an earlier process finished (taken as they are), and every defense's entry, keeping
+ * what an earlier process learnt when it prepared a defense (cost, description, how it is evaluated, clean
+ * accuracy). A defense is planned adaptive when an earlier process found it randomized; otherwise its adaptive
+ * cells are added once it is prepared ({@link prepareDefense} says so). Pure: writes nothing.
  */
 export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRun): RunResults {
   const { spec } = scope;
-  const planned = planCells({
-    seed: spec.seed,
-    epsilons: spec.epsilons,
-    defenses: scope.defenses.map((entry) => ({ name: entry.name, surfaces: surfacesOf(scope, entry) })),
-    attacks: [...scope.attacks.values()].map((attack) => ({ name: attack.name, plugin: attack.loaded.plugin.id })),
-  });
   const previous = new Map((stored.results?.defenses ?? []).map((defense) => [defense.name, defense]));
+  const planned = scope.defenses.flatMap((entry) => planDefenseCells(scope, entry, previous.get(entry.name)?.evaluation?.adaptive !== undefined));
+  const cells = planned.map((cell) => stored.finishedCells.get(cell.id) ?? cell);
   const plugins: Record<string, string> = {};
   for (const entry of [...scope.defenses, ...scope.attacks.values()]) plugins[entry.loaded.plugin.id] = entry.loaded.plugin.version;
   return {
@@ -52,7 +64,11 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
     configHash: identity.configHash,
     config: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
     dataset: scope.dataset.info,
-    model: { name: spec.model.name, ...(spec.model.weights ? { pretrained: spec.model.weights } : {}) },
+    model: {
+      name: spec.model.name,
+      ...(stored.results?.model.params !== undefined ? { params: stored.results.model.params } : {}),
+      ...(spec.model.weights ? { pretrained: spec.model.weights } : {}),
+    },
     defenses: scope.defenses.map((entry) => {
       const before = previous.get(entry.name);
       const base: DefenseResult = {
@@ -65,8 +81,11 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
         status: entry.failure ? 'failed' : 'pending',
         ...(entry.failure ? { error: entry.failure } : {}),
       };
-      return before?.status === 'done' ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces } : base;
+      const cleanAccuracy = cleanAccuracyOf(cells, entry.name);
+      const withClean = cleanAccuracy ? { ...base, cleanAccuracy } : base;
+      if (before?.status !== 'done') return withClean;
+      return { ...withClean, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, ...(before.evaluation ? { evaluation: before.evaluation } : {}) };
     }),
-    cells: planned.map((cell) => stored.finishedCells.get(cell.id) ?? cell),
+    cells,
   };
 }

@@ -48,7 +48,15 @@ export interface AttackEntry {
   options: unknown;
   /** The created instance, memoised. */
   instance?: Promise<AttackInstance>;
+  /**
+   * For an adaptive variant (`<attack>+eot`): the entry it derives from. It runs with the same options plus
+   * `eotSamples: spec.eotSamples`, only on randomized defenses' `full` surface.
+   */
+  adaptiveOf?: string;
 }
+
+/** Suffix of the adaptive (EOT) variant of an attack entry. */
+export const ADAPTIVE_SUFFIX = '+eot';
 
 /**
  * Everything the run's stages work with, rebuilt from the {@link RunSpec} alone by {@link openRunScope}: the
@@ -85,7 +93,7 @@ export interface RunScope {
   readonly cache: FileModelCache;
   /** Defense entries in spec order. */
   readonly defenses: DefenseEntry[];
-  /** Attack entries by name, in spec order. */
+  /** Attack entries by name, in spec order, then their adaptive variants (see {@link AttackEntry.adaptiveOf}). */
   readonly attacks: Map<string, AttackEntry>;
   /** Attack instances created in this scope (disposed by {@link releaseRunScope}). */
   readonly ownedAttacks: AttackInstance[];
@@ -117,7 +125,8 @@ export interface OpenRunScopeInput {
 
 /**
  * Opens a run scope: opens the dataset, builds the data and model access and the model cache, and resolves and
- * parses every defense and attack entry (bad references and options are bad input, refused before any work).
+ * parses every defense and attack entry (bad references and options are bad input, refused before any work), and
+ * adds the adaptive variant `<attack>+eot` of every attack that accepts `eotSamples` (when `spec.eotSamples` > 0).
  * Creates no plugin instance (see {@link createDefenses}). Release it with {@link releaseRunScope}.
  */
 export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> {
@@ -136,6 +145,21 @@ export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> 
       const loaded = await input.registry.resolveAttack(entry.use, `attacks[${index}].use`);
       const options = parsePluginOptions(loaded.plugin, entry.options, `attacks[${index}].options`);
       attacks.set(entry.name, { name: entry.name, loaded, options });
+    }
+    if (spec.eotSamples > 0) {
+      for (const entry of spec.attacks) {
+        const loaded = attacks.get(entry.name)!.loaded;
+        // Attacks that take no `eotSamples` option (black-box ones, say) get no adaptive variant.
+        let options: unknown;
+        try {
+          options = parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples }, `attacks: adaptive variant of ${entry.name}`);
+        } catch {
+          input.logger.debug(`attack ${entry.name} takes no eotSamples option: no adaptive variant`);
+          continue;
+        }
+        const name = `${entry.name}${ADAPTIVE_SUFFIX}`;
+        attacks.set(name, { name, loaded, options, adaptiveOf: entry.name });
+      }
     }
   } catch (error) {
     await dataset.close?.();
