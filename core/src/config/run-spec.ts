@@ -71,6 +71,8 @@ export interface RunSpec {
    * 0 plans no adaptive cells.
    */
   eotSamples: number;
+  /** Options merged into every adaptive variant's options after `eotSamples` (for example `{ "steps": 10 }`). */
+  eotAttackOptions: Record<string, unknown>;
   /** Trained-model cache folder. */
   cacheDirectory: string;
   /** Extra plugin references to load (so `plugins list` and the run can see them). */

@@ -4,7 +4,7 @@ import type { RawConfig } from './presets.js';
 import { DEFAULT_EOT_SAMPLES, DEFAULT_JUDGE_DRAWS, REQUIRED_PLACEHOLDER } from './presets.js';
 import type { BackendChoice, DatasetSpec, ModelSpec, PluginEntrySpec, RunSpec } from './run-spec.js';
 
-const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'cacheDirectory', 'plugins'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'eotAttackOptions', 'cacheDirectory', 'plugins'] as const;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** Where the config came from, for messages: `config file runs.json` or `preset quick`. */
@@ -37,6 +37,7 @@ export function validateConfig(raw: RawConfig, origin: ConfigOrigin): Omit<RunSp
     evalBatchSize: readInteger(raw.evalBatchSize, at('evalBatchSize'), 100, 1, 100_000),
     judgeDraws: readInteger(raw.judgeDraws, at('judgeDraws'), DEFAULT_JUDGE_DRAWS, 1, 10_000),
     eotSamples: readInteger(raw.eotSamples, at('eotSamples'), DEFAULT_EOT_SAMPLES, 0, 10_000),
+    eotAttackOptions: readObject(raw.eotAttackOptions, at('eotAttackOptions')),
     cacheDirectory: optionalString(raw.cacheDirectory, at('cacheDirectory')) ?? '.advbench-cache',
     plugins: readStringList(raw.plugins, at('plugins')),
   };
@@ -181,4 +182,10 @@ function readStringList(value: unknown, where: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw wrongType(where, 'an array of strings', value);
   return value.map((item, index) => requiredString(item, `${where}[${index}]`));
+}
+
+function readObject(value: unknown, where: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrongType(where, 'an object', value);
+  return value as Record<string, unknown>;
 }

@@ -50,7 +50,7 @@ export interface AttackEntry {
   instance?: Promise<AttackInstance>;
   /**
    * For an adaptive variant (`<attack>+eot`): the entry it derives from. It runs with the same options plus
-   * `eotSamples: spec.eotSamples`, only on randomized defenses' `full` surface.
+   * `eotSamples: spec.eotSamples` and `spec.eotAttackOptions`, only on randomized defenses' `full` surface.
    */
   adaptiveOf?: string;
 }
@@ -152,7 +152,7 @@ export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> 
         // Attacks that take no `eotSamples` option (black-box ones, say) get no adaptive variant.
         let options: unknown;
         try {
-          options = parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples }, `attacks: adaptive variant of ${entry.name}`);
+          options = parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples, ...spec.eotAttackOptions }, `attacks: adaptive variant of ${entry.name}`);
         } catch {
           input.logger.debug(`attack ${entry.name} takes no eotSamples option: no adaptive variant`);
           continue;
