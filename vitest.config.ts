@@ -7,10 +7,11 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@advbench\/core\/plugin-api$/, replacement: here('./core/src/plugin-api/index.ts') },
+      { find: /^@advbench\/core\/testkit$/, replacement: here('./core/src/testkit/index.ts') },
       { find: /^@advbench\/core\/accuracy$/, replacement: here('./core/src/training/accuracy.ts') },
       { find: /^@advbench\/core$/, replacement: here('./core/src/index.ts') },
       { find: /^@advbench\/reports$/, replacement: here('./reports/src/index.ts') },
-      { find: /^@advbench\/(defense-none|defense-adv-training|defense-inn|attack-pgd)$/, replacement: here('./plugins/$1/src/index.ts') },
+      { find: /^@advbench\/(defense-none|defense-adv-training|defense-inn|attack-pgd|attack-apgd|attack-square|attack-transfer|attack-autoattack)$/, replacement: here('./plugins/$1/src/index.ts') },
     ],
   },
   test: {

@@ -2,7 +2,7 @@
 // settings; a stratified test subset): the clean accuracy's draw-to-draw spread for several judge-draw counts, and
 // the accuracy of PGD with EOT on the `full` surface for several EOT sample and step counts (convergence), with the
 // seconds each took (stacked and sequential EOT). Usage: node scripts/measure-adaptive-evaluation.mjs [--n 500]
-// [--attack-n 100] [--epsilons 8,16] [--grid 4x10,8x10,4x20] [--seeds 4] [--draws 1,4,8]. Prints JSON lines.
+// [--train-samples 12000] [--attack-n 100] [--epsilons 8,16] [--grid 4x10,8x10,4x20] [--seeds 4] [--draws 1,4,8]. Prints JSON lines.
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { judgeSeed } from '../core/dist/run/cell-plan.js';
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '500' },
+    'train-samples': { type: 'string', default: '12000' },
     'attack-n': { type: 'string', default: '100' },
     epsilons: { type: 'string', default: '8' },
     grid: { type: 'string', default: '2x10,4x10,8x10,4x20' },
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 const logger = { debug() {}, info() {}, warn: (message) => console.error(message) };
 const print = (record) => console.log(JSON.stringify(record));
 const started = Date.now();
-const spec = await loadRunSpec({ preset: 'quick', overrides: { out: mkdtempSync(join(tmpdir(), 'advbench-measure-')), testSamples: Number(values.n) }, cwd: process.cwd() });
+const spec = await loadRunSpec({ preset: 'quick', overrides: { out: mkdtempSync(join(tmpdir(), 'advbench-measure-')), testSamples: Number(values.n), trainSamples: Number(values['train-samples']) }, cwd: process.cwd() });
 spec.defenses = spec.defenses.filter((entry) => entry.use !== 'adv-training');
 spec.cacheDirectory = values.cache;
 spec.eotSamples = 0;

@@ -97,5 +97,5 @@ describe("PGD's best iterate on a surrogate surface (a trained INN's inn2)", () 
     } finally {
       await releaseRunScope(scope);
     }
-  });
+  }, 240_000);
 });

@@ -4,6 +4,7 @@ import { DATASET_MISSING, DATASET_REFERENCE, fileError } from './dataset-errors.
 import type { LoadedDataset } from './dataset-types.js';
 import { assertFolder } from './folder-check.js';
 import { ImageFolderSplit } from './image-folder-split.js';
+import { checkImageHeaders } from './image-header-check.js';
 import { type ClassIndex, classIndexFromFolders, listClassFolders, listSplit, readClassIndex } from './image-folder-listing.js';
 
 /** Default shorter-side size of the imagefolder loader. */
@@ -28,16 +29,12 @@ export interface ImageFolderOptions {
 /**
  * Opens an ImageNet-style tree, `<folder>/train/<class>/*.JPEG` and `<folder>/val/<class>/*.JPEG` (the train folder
  * may be absent for evaluation-only runs). Only file names are listed here; images are decoded batch by batch
- * with sharp when read (resize the shorter side, centre crop, RGB), so the whole set is never in memory.
+ * with sharp when read (resize the shorter side, centre crop, RGB), so the whole set is never in memory, and
+ * `checkFiles` reads the headers of those a run uses before it starts. A class folder without images is refused
+ * unless a class index lists it.
  */
 export async function loadImageFolderDataset(folder: string, options: ImageFolderOptions = {}): Promise<LoadedDataset> {
-  const resize = options.resize ?? DEFAULT_RESIZE;
-  const crop = options.crop ?? DEFAULT_CROP;
-  checkSize('dataset.resize', resize);
-  checkSize('dataset.crop', crop);
-  if (crop > resize) {
-    throw inputError(DATASET_REFERENCE, `dataset.crop (${crop}) must not exceed dataset.resize (${resize})`, { details: { path: 'dataset.crop', crop, resize } });
-  }
+  const { resize, crop } = imageGeometry(options);
   await assertFolder(folder);
   const trainFolders = await listClassFolders(`${folder}/train`);
   const valFolders = await listClassFolders(`${folder}/val`);
@@ -54,6 +51,10 @@ export async function loadImageFolderDataset(folder: string, options: ImageFolde
     train: new ImageFolderSplit(train.paths, train.labels, splitOptions),
     test: new ImageFolderSplit(test.paths, test.labels, splitOptions),
     checksumsVerified: false,
+    checkFiles: (split, positions) => {
+      const paths = (split === 'train' ? train : test).paths;
+      return checkImageHeaders(positions === undefined ? paths : Array.from(positions, (position) => paths[position]));
+    },
     fingerprint: {
       format: 'imagefolder',
       geometry,
@@ -64,8 +65,23 @@ export async function loadImageFolderDataset(folder: string, options: ImageFolde
   };
 }
 
+/**
+ * The resize and crop of an image-folder style loader (defaults 256 and 224), checked: integers from 1 to 4096, crop
+ * at most resize; anything else is an exit-2 error naming the option.
+ */
+export function imageGeometry(options: { resize?: number; crop?: number }): { resize: number; crop: number } {
+  const resize = options.resize ?? DEFAULT_RESIZE;
+  const crop = options.crop ?? DEFAULT_CROP;
+  checkSize('dataset.resize', resize);
+  checkSize('dataset.crop', crop);
+  if (crop > resize) {
+    throw inputError(DATASET_REFERENCE, `dataset.crop (${crop}) must not exceed dataset.resize (${resize})`, { details: { path: 'dataset.crop', crop, resize } });
+  }
+  return { resize, crop };
+}
+
 /** SHA-256 of the listing (class folder and file name of every image), so a large tree gives a small fingerprint. */
-function hashLines(lines: string[]): string {
+export function hashLines(lines: string[]): string {
   const hash = createHash('sha256');
   for (const line of lines) hash.update(`${line}\n`);
   return hash.digest('hex');

@@ -87,10 +87,10 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
       classifier: input.classifier,
       judge: async (candidates) => {
         if (!sameShape(candidates.shape, x.shape)) throw new AdvbenchError('ADVBENCH_ERR_ATTACK_OUTPUT', `judge: candidates of shape [${candidates.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}]`);
-        const { projected } = projectToBall(tf, candidates, x, input.epsilon);
+        const { projected } = await projectToBall(tf, candidates, x, input.epsilon);
         try {
           calls += 1;
-          return Float32Array.from(judge(projected, attackJudge.fork(`call-${calls}`)));
+          return Float32Array.from(await judge(projected, attackJudge.fork(`call-${calls}`)));
         } finally {
           projected.dispose();
         }
@@ -103,7 +103,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
         if (!sameShape(candidate.shape, x.shape)) {
           throw new AdvbenchError('ADVBENCH_ERR_ATTACK_OUTPUT', `the attack returned images of shape [${candidate.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}]`);
         }
-        const projection = projectToBall(tf, candidate, x, input.epsilon);
+        const projection = await projectToBall(tf, candidate, x, input.epsilon);
         judged = projection.projected;
         corrections = projection.corrections;
       }
@@ -112,7 +112,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
     }
   }
   try {
-    return { correct: judge(judged, judgeRng), corrections };
+    return { correct: await judge(judged, judgeRng), corrections };
   } finally {
     if (judged !== x) judged.dispose();
   }

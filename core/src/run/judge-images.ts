@@ -28,13 +28,14 @@ export interface JudgeInput {
  * (fork `draw-r` of the judge stream) whose arg-max is the true label; exactly 0 or 1 for a deterministic
  * classifier, judged once. Every call checks that `predict` returned probabilities: shape [n, C], finite,
  * non-negative, each row summing to 1 within {@link PROBABILITY_SUM_TOLERANCE}; otherwise it throws an
- * `ADVBENCH_ERR_CLASSIFIER_OUTPUT` error naming the owner and the first offending row. Leaves no tensors behind.
+ * `ADVBENCH_ERR_CLASSIFIER_OUTPUT` error naming the owner and the first offending row. Reads asynchronously (a
+ * GPU backend never blocks); leaves no tensors behind.
  */
-export function judgeImages(input: JudgeInput): Float64Array {
+export async function judgeImages(input: JudgeInput): Promise<Float64Array> {
   const { tf, images, classes } = input;
   const count = images.shape[0];
   const draws = input.classifier.randomized ? Math.max(1, Math.floor(input.draws)) : 1;
-  const labels = input.y.dataSync();
+  const labels = await input.y.data();
   const owner = input.owner ?? "the defense's classifier";
   const correct = new Float64Array(count);
   for (let draw = 0; draw < draws; draw += 1) {
@@ -44,7 +45,7 @@ export function judgeImages(input: JudgeInput): Float64Array {
       if (probabilities.shape.length !== 2 || probabilities.shape[0] !== count || probabilities.shape[1] !== classes) {
         throw new AdvbenchError('ADVBENCH_ERR_CLASSIFIER_OUTPUT', `${owner}: predict returned shape [${probabilities.shape.join(', ')}], expected [${count}, ${classes}]`);
       }
-      values = probabilities.dataSync() as Float32Array;
+      values = (await probabilities.data()) as Float32Array;
     } finally {
       probabilities.dispose();
     }

@@ -3,35 +3,31 @@ import type { RunSpec } from '../config/run-spec.js';
 import { declareInjectable } from '../di/declare-injectable.js';
 import { Tokens } from '../di/tokens.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { RunEvent, RunEventInput } from '../events/event-types.js';
-import { isAdvbenchError, type Logger, type RandomSource } from '../plugin-api/index.js';
+import type { Logger, RandomSource } from '../plugin-api/index.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { ResultStore } from '../store/result-store.js';
-import type { CellResult, DefenseResult, RunResults } from '../store/result-types.js';
+import type { CellResult, RunResults } from '../store/result-types.js';
+import { RunRecorder } from './run-recorder.js';
 import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
-import { exportResults } from './stages/export-results.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
-import { cleanAccuracyOf } from './stages/clean-accuracy.js';
 import { planDefenseCells, planRun, type RunIdentity } from './stages/plan-run.js';
 import { prepareDefense } from './stages/prepare-defense.js';
-import { defenseEntry, messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
+import { messageOf, openRunScope, releaseRunScope, type RunScope } from './stages/run-scope.js';
 
 export type { RunIdentity } from './stages/plan-run.js';
-
-type CellEnd = 'done' | 'failed' | 'interrupted';
 
 /**
  * Runs one sweep locally, in one process, by calling the run's stages in order (core/src/run/stages/): opens the
  * run scope (data, plugins), creates the defenses, plans the cells (merging the cells an earlier process finished
  * into this out folder), prepares each defense that still has cells to compute, computes each cell whole and
- * merges it, and exports. This class owns only the store writes and the events around the stages. Each finished
- * cell is written in one transaction and exported to results.json. A failing plugin or cell is recorded as failed
+ * merges it, and exports; a {@link RunRecorder} does the store writes and the events around the stages. Each
+ * finished cell is written in one transaction and exported to results.json. A failing plugin or cell is recorded as failed
  * and the sweep goes on; an aborted signal stops it after the current batch (the unfinished cell stays pending).
  */
 export class SweepRunner {
-  private results!: RunResults;
+  private recorder?: RunRecorder;
   private scope?: RunScope;
 
   constructor(
@@ -49,170 +45,87 @@ export class SweepRunner {
   /** Runs the sweep; returns the final results (also in the store and results.json). */
   async run(identity: RunIdentity): Promise<RunResults> {
     const started = Date.now();
+    let status: RunResults['status'] = 'failed';
     try {
       this.scope = await openRunScope({ spec: this.spec, registry: this.registry, events: this.events, services: this.services, backend: this.backend, logger: this.logger, signal: this.signal, random: this.random });
-      for (const failure of await createDefenses(this.scope)) this.reportError(failure.error, failure.message, { defense: failure.defense });
-      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
-      this.results = planRun(this.scope, identity, stored);
-      this.store.begin(this.results);
-      this.store.recordEvent(this.emit({ type: 'run-start', results: structuredClone(this.results), resumed: identity.resumed }));
-      await this.export();
-      const interrupted = await this.sweep(this.scope);
-      const failed = this.results.cells.some((cell) => cell.status === 'failed');
-      this.results.status = interrupted ? 'interrupted' : failed ? 'failed' : 'completed';
-    } catch (error) {
-      if (this.results) this.results.status = 'failed';
-      throw error;
+      const failures = await createDefenses(this.scope);
+      const onStale = (cellId: string, reason: string) => this.logger.warn(`${cellId}: computed again: ${reason}`, { cellId });
+      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results(), onStale } : { finishedCells: new Map<string, CellResult>() };
+      this.recorder = new RunRecorder(planRun(this.scope, identity, stored), this.store, this.events, this.logger);
+      await this.recorder.begin(identity.resumed);
+      for (const failure of failures) this.recorder.reportError(failure.error, failure.message, { defense: failure.defense });
+      const interrupted = await this.sweep(this.scope, this.recorder);
+      const failed = this.recorder.results.cells.some((cell) => cell.status === 'failed');
+      status = interrupted ? 'interrupted' : failed ? 'failed' : 'completed';
     } finally {
-      if (this.results) {
-        this.results.updatedAt = new Date().toISOString();
-        this.store.updateRun(this.results);
-        await this.export();
-        this.store.recordEvent(this.emit({ type: 'run-end', status: this.results.status, seconds: (Date.now() - started) / 1000, out: this.spec.out }));
-      }
+      if (this.recorder) await this.recorder.end(status, (Date.now() - started) / 1000, this.spec.out);
       if (this.scope) await releaseRunScope(this.scope);
     }
-    return this.results;
+    return this.recorder!.results;
   }
 
   /** Prepares each defense that has cells left and computes them; returns true when interrupted. */
-  private async sweep(scope: RunScope): Promise<boolean> {
-    const todo = this.results.cells.filter((cell) => cell.status !== 'done');
+  private async sweep(scope: RunScope, recorder: RunRecorder): Promise<boolean> {
+    const todo = recorder.results.cells.filter((cell) => cell.status !== 'done');
     let index = 0;
     for (const entry of scope.defenses) {
       const cells = todo.filter((cell) => cell.defense === entry.name);
       if (cells.length === 0) continue;
       if (this.signal.aborted) return true;
       if (!entry.failure) {
-        const prepared = await this.prepare(scope, entry);
-        if (prepared === 'interrupted') return true;
+        recorder.defense(entry.name).status = 'running';
+        const outcome = await prepareDefense(scope, entry.name);
+        recorder.recordPrepared(entry.name, outcome, scope.baseParams);
+        if (outcome.status === 'interrupted') return true;
+        // A randomized defense, once known, also gets its adaptive (EOT) cells.
+        if (outcome.status === 'ready' && outcome.evaluation.adaptive) {
+          const added = recorder.addCells(entry.name, planDefenseCells(scope, entry, true));
+          if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
+          cells.push(...added);
+          todo.push(...added);
+        }
       }
-      const added = entry.failure ? [] : this.addAdaptiveCells(scope, entry);
-      cells.push(...added);
-      todo.push(...added);
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;
-        const end = entry.failure ? await this.failCell(cell, entry.failure) : await this.runCell(scope, cell, index, todo.length);
-        if (end === 'interrupted') return true;
+        if (entry.failure) await recorder.failCell(cell, entry.failure);
+        else if ((await this.runCell(scope, recorder, cell, { index, total: todo.length })) === 'interrupted') return true;
       }
     }
     return this.signal.aborted;
   }
 
-  private async prepare(scope: RunScope, entry: DefenseEntry): Promise<'ready' | 'failed' | 'interrupted'> {
-    const defense = this.defenseResult(entry.name);
-    defense.status = 'running';
-    const outcome = await prepareDefense(scope, entry.name);
-    if (scope.baseParams !== undefined) this.results.model.params = scope.baseParams;
-    if (outcome.status === 'interrupted') {
-      defense.status = 'pending';
-      return 'interrupted';
-    }
-    if (outcome.status === 'failed') {
-      Object.assign(defense, { status: 'failed', error: outcome.message });
-      this.store.saveDefense(defense, entry.index);
-      this.reportError(outcome.error, outcome.message, { defense: entry.name });
-      return 'failed';
-    }
-    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, evaluation: outcome.evaluation });
-    this.store.saveDefense(defense, entry.index);
-    return 'ready';
-  }
-
-  /**
-   * Once a defense is prepared and found randomized, the cells of its adaptive attack join the plan (after its other
-   * cells) and the store: the pending ones not planned yet are returned, in plan order.
-   */
-  private addAdaptiveCells(scope: RunScope, entry: DefenseEntry): CellResult[] {
-    if (!this.defenseResult(entry.name).evaluation?.adaptive) return [];
-    const known = new Set(this.results.cells.map((cell) => cell.id));
-    const added = planDefenseCells(scope, entry, true).filter((cell) => !known.has(cell.id));
-    if (added.length === 0) return [];
-    const last = this.results.cells.map((cell) => cell.defense).lastIndexOf(entry.name);
-    this.results.cells.splice(last + 1, 0, ...added);
-    this.store.begin(this.results);
-    this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (${scope.spec.eotSamples} EOT samples on '${added[0].surface}')`, { defense: entry.name });
-    return added;
-  }
-
-  private async runCell(scope: RunScope, planned: CellResult, index: number, total: number): Promise<CellEnd> {
+  private async runCell(scope: RunScope, recorder: RunRecorder, planned: CellResult, position: { index: number; total: number }): Promise<'done' | 'failed' | 'interrupted'> {
     const started = Date.now();
-    let cell: CellResult = { ...planned, status: 'running', error: undefined, result: undefined, outcomes: undefined };
+    let cell: CellResult = planned;
     try {
-      const shard = await computeCell(scope, planned, {
-        onStart: (attackSettings) => {
-          cell = { ...cell, attackSettings };
-          this.store.saveCell(cell);
-          this.emit({ type: 'cell-start', cell, index, total });
-        },
-      });
-      if (shard === 'interrupted') return this.interruptCell(planned);
-      cell = mergeCellShards(cell, [shard], scope.dataset.info.testCount);
-      cell.seconds = (Date.now() - started) / 1000;
-      if (cell.projectionCorrections > 0) {
-        this.logger.warn(`${cell.id}: the attack returned ${cell.projectionCorrections} example(s) outside the epsilon-ball or [0, 1]; the harness projected them back`, { cellId: cell.id, corrections: cell.projectionCorrections });
+      const shard = await computeCell(scope, planned, { onStart: (attackSettings) => (cell = recorder.startCell(planned, attackSettings, position)) });
+      if (shard === 'interrupted') {
+        recorder.interruptCell(planned);
+        return 'interrupted';
       }
-      await this.finishCell(cell);
+      const merged = mergeCellShards(cell, [shard], scope.dataset.info.testCount);
+      merged.seconds = (Date.now() - started) / 1000;
+      warnOfProjections(this.logger, merged);
+      await recorder.finishCell(merged);
       return 'done';
     } catch (error) {
-      if (this.signal.aborted) return this.interruptCell(planned);
-      const message = `${cell.id}: ${messageOf(error)}`;
-      this.reportError(error, message, { defense: cell.defense, cellId: cell.id });
-      return this.failCell({ ...cell, seconds: (Date.now() - started) / 1000 }, message);
+      if (this.signal.aborted) {
+        recorder.interruptCell(planned);
+        return 'interrupted';
+      }
+      const message = `${planned.id}: ${messageOf(error)}`;
+      recorder.reportError(error, message, { defense: planned.defense, cellId: planned.id });
+      await recorder.failCell({ ...cell, seconds: (Date.now() - started) / 1000 }, message);
+      return 'failed';
     }
   }
+}
 
-  private async failCell(planned: CellResult, message: string): Promise<CellEnd> {
-    await this.finishCell({ ...planned, status: 'failed', error: message, result: undefined, outcomes: undefined });
-    return 'failed';
-  }
-
-  private interruptCell(planned: CellResult): CellEnd {
-    this.store.saveCell({ ...planned, status: 'pending' });
-    return 'interrupted';
-  }
-
-  /** Writes a finished cell with its outcomes and its cell-end event in one transaction, then tells reporters. */
-  private async finishCell(cell: CellResult): Promise<void> {
-    const input: RunEventInput = { type: 'cell-end', cell };
-    const event = { ...input, sequence: 0, time: new Date().toISOString(), runId: this.results.runId } as RunEvent;
-    this.store.saveCell(cell, event);
-    const position = this.results.cells.findIndex((candidate) => candidate.id === cell.id);
-    this.results.cells[position] = cell;
-    this.refreshCleanAccuracy(cell.defense);
-    this.results.updatedAt = event.time;
-    this.store.updateRun(this.results);
-    this.emit(input);
-    await this.export();
-  }
-
-  /** A defense's clean accuracy is that of its one clean cell. */
-  private refreshCleanAccuracy(name: string): void {
-    const defense = this.defenseResult(name);
-    const clean = cleanAccuracyOf(this.results.cells, name);
-    if (!clean || defense.cleanAccuracy === clean) return;
-    defense.cleanAccuracy = clean;
-    this.store.saveDefense(defense, defenseEntry(this.scope!, name).index);
-  }
-
-  private defenseResult(name: string): DefenseResult {
-    return this.results.defenses.find((defense) => defense.name === name)!;
-  }
-
-  private emit(input: RunEventInput): RunEvent {
-    return this.events.emit(input);
-  }
-
-  private reportError(error: unknown, message: string, where: { defense?: string; cellId?: string }): void {
-    const code = isAdvbenchError(error) ? error.code : 'ADVBENCH_ERR_PLUGIN_FAILED';
-    this.logger.warn(message, { code, ...where });
-    const event = this.emit({ type: 'error', message, code, ...where });
-    if (this.results) this.store.recordEvent(event);
-  }
-
-  private async export(): Promise<void> {
-    await exportResults(this.spec.out, this.results);
+/** Warns when the harness had to project a cell's adversarial examples back into the ball or [0, 1]. */
+export function warnOfProjections(logger: Logger, cell: CellResult): void {
+  if (cell.projectionCorrections > 0) {
+    logger.warn(`${cell.id}: the attack returned ${cell.projectionCorrections} example(s) outside the epsilon-ball or [0, 1]; the harness projected them back`, { cellId: cell.id, corrections: cell.projectionCorrections });
   }
 }
 

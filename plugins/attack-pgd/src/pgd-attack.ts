@@ -3,6 +3,7 @@ import type { AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { perExampleLoss } from './per-example-loss.js';
 import { resolveStepSize, type PgdOptions } from './pgd-options.js';
+import { readMean } from './read-mean.js';
 
 /** Code of the error thrown when the attack stops because its signal was aborted. */
 export const ATTACK_ABORTED = 'ADVBENCH_ERR_ABORTED';
@@ -202,7 +203,7 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
   const { surface, x, y, rng, signal, onStep } = input;
   const batch = x.shape[0];
   const best: Best = { x: x.clone(), loss: tf.fill([batch], Number.NEGATIVE_INFINITY) as Tensor1D, fooled: tf.zeros([batch], 'float32') as Tensor1D };
-  const successRate = () => tf.tidy(() => tf.mean(best.fooled).dataSync()[0]);
+  const successRate = (): Promise<number> => readMean(tf, best.fooled);
   try {
     for (let restart = 1; restart <= options.restarts; restart += 1) {
       const restartRng = rng.fork(`restart ${restart}`);
@@ -212,11 +213,11 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
           throwIfAborted(signal, restart, step);
           const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, options.eotStacked);
           consider(tf, best, current, evaluation);
-          const rate = successRate();
+          const rate = await successRate();
           // Every example fooled (and frozen): further steps cannot change the result.
           const finished = step === options.steps || rate === 1;
           if (onStep && step > 0 && (step % options.progressEvery === 0 || finished)) {
-            const loss = tf.tidy(() => tf.mean(evaluation.loss).dataSync()[0]);
+            const loss = await readMean(tf, evaluation.loss);
             onStep({ step, steps: options.steps, restart, restarts: options.restarts, successRate: rate, loss });
           }
           if (!finished) current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
@@ -228,7 +229,7 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
       } finally {
         current.dispose();
       }
-      if (successRate() === 1) break;
+      if ((await successRate()) === 1) break;
     }
     return best.x;
   } catch (error) {
@@ -266,7 +267,7 @@ async function bestByJudge(tf: TensorFlow, options: PgdOptions, input: AttackInp
         for (let step = 1; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
           const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked);
-          const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? tf.tidy(() => tf.mean(evaluation.loss).dataSync()[0]) : undefined;
+          const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? await readMean(tf, evaluation.loss) : undefined;
           current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
           tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
           if (checkpoints.has(step)) {
@@ -316,7 +317,7 @@ async function lastIterate(
       current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).
-        const [loss, successRate] = tf.tidy(() => [tf.mean(evaluation.loss), tf.mean(evaluation.fooled)].map((tensor) => tensor.dataSync()[0]));
+        const [loss, successRate] = [await readMean(tf, evaluation.loss), await readMean(tf, evaluation.fooled)];
         onStep({ step, steps: options.steps, restart: 1, restarts: 1, successRate, loss });
       }
       tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);

@@ -1,18 +1,27 @@
 import type { DefenseInstance, TrainingCost } from '../../plugin-api/index.js';
-import type { DefenseEvaluation } from '../../store/result-types.js';
+import type { DefenseEvaluation, SurfaceSummary } from '../../store/result-types.js';
 import { ADAPTIVE_SURFACE } from '../cell-plan.js';
 import { surfacesOf } from './create-defenses.js';
 import { defenseEntry, messageOf, type DefenseEntry, type RunScope } from './run-scope.js';
 
 /** What preparing a defense gave. */
 export type PrepareOutcome =
-  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; evaluation: DefenseEvaluation }
+  | {
+      status: 'ready';
+      cost: TrainingCost;
+      description: Record<string, unknown>;
+      surfaces: string[];
+      randomized: boolean;
+      surfaceDetails: SurfaceSummary[];
+      evaluation: DefenseEvaluation;
+    }
   | { status: 'failed'; error: unknown; message: string }
   | { status: 'interrupted' };
 
 /**
  * Prepares the named defense entry (trains it, or loads it from the model cache) and returns its cost,
- * description, offered surfaces and how it is evaluated ({@link evaluationOf}). A prepared entry is not prepared twice in one scope. A throw becomes
+ * description, offered surfaces (with what each declares), whether its decision rule is randomized and how it is
+ * evaluated ({@link evaluationOf}). A prepared entry is not prepared twice in one scope. A throw becomes
  * `failed` (the entry is marked failed, its cells fail), or `interrupted` when the run's signal was aborted.
  * Emits `train-start` and `train-end` on the scope's bus; writes nothing.
  */
@@ -27,9 +36,19 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     if (fresh) await instance.prepare();
     entry.prepared = true;
     const cost = instance.cost();
-    const surfaces = instance.surfaces().map((surface) => surface.name);
-    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces, evaluation: evaluationOf(scope, entry, instance, surfaces) };
-    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
+    const offered = instance.surfaces();
+    const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
+    const surfaces = offered.map((surface) => surface.name);
+    const outcome = {
+      status: 'ready' as const,
+      cost,
+      description: instance.describe(),
+      surfaces,
+      randomized: instance.classifier.randomized,
+      surfaceDetails,
+      evaluation: evaluationOf(scope, entry, instance, surfaces),
+    };
+    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost, evaluation: outcome.evaluation });
     return outcome;
   } catch (error) {
     if (scope.signal.aborted) return { status: 'interrupted' };

@@ -109,6 +109,17 @@ export function writeTestPlugins(folder: string): TestPlugins {
   return { defense, attack };
 }
 
+/**
+ * Writes the `test-trained` defense as a plugin package folder (`package.json` + `index.js`) and returns the
+ * folder, for tests that edit a plugin's code between runs.
+ */
+export function writeTestDefensePackage(folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'advbench-test-trained', version: '0.0.1', type: 'module', exports: './index.js' }));
+  writeFileSync(join(folder, 'index.js'), DEFENSE_SOURCE);
+  return folder;
+}
+
 /** A small config on the shipped Fashion-MNIST and the zoo's bench-resnet, sweeping the test plugins. */
 export function testSweepConfig(
   plugins: TestPlugins,
