@@ -65,7 +65,7 @@ async function accuracy({ limit, draws, judgeSalt, attack, surface, epsilon }) {
   return { accuracy: correct / examples, examples };
 }
 
-for (const draws of values.draws.split(',').map(Number)) {
+for (const draws of values.draws === 'none' ? [] : values.draws.split(',').map(Number)) {
   const at = Date.now();
   const accuracies = [];
   for (let seed = 0; seed < Number(values.seeds); seed += 1) accuracies.push((await accuracy({ limit: Infinity, draws, judgeSalt: seed, epsilon: 0 })).accuracy);
