@@ -89,7 +89,6 @@ describe('evaluateBatch', () => {
     for (const [values, problem] of [
       [[3.2, -1.5, 0.2, 0.1], /defense 'squash' \(plugin squash 1\.0\.0\): predict must return probabilities, but row 0 holds -1\.5/],
       [[0.5, 0.5, 0.7, 0.7], /row 1 sums to 1\.40000, not 1/],
-      [[Number.NaN, 1, 0, 1], /row 0 holds NaN/],
     ] as const) {
       await expect(evaluateBatch({ tf, x, y, epsilon: 0, classifier: returning([...values]), classes: 2, rng: createRandom(1), owner })).rejects.toMatchObject({ code: 'ADVBENCH_ERR_CLASSIFIER_OUTPUT', message: expect.stringMatching(problem) });
     }
@@ -114,6 +113,20 @@ describe('evaluateBatch', () => {
     expect(first.some((value) => value > 0 && value < 1)).toBe(true);
     // The attack stream differs, the judge stream is the same: the same outcomes.
     expect(Array.from((await judge(2)).correct)).toEqual(first);
+    tf.dispose([x, y]);
+  });
+
+  it('refuses NaN scores (a NaN model), naming the defense, instead of counting argMax of NaN as class 0', async () => {
+    const x = tf.fill([4, 2, 2, 1], 0.3) as Tensor4D;
+    // Every label is 0: argMax of all-NaN scores is 0, so today's judge would score a NaN model 100% correct.
+    const y = tf.zeros([4], 'int32') as tf.Tensor1D;
+    const nanClassifier: Classifier = { randomized: false, predict: (input) => tf.tidy(() => tf.mul(meanClassifier.predict(input, createRandom(0)), Number.NaN) as tf.Tensor2D) };
+    const before = tf.memory().numTensors;
+    await expect(evaluateBatch({ tf, x, y, epsilon: 0, classifier: nanClassifier, classes: 2, rng: createRandom(1), defense: 'none' })).rejects.toMatchObject({
+      code: 'ADVBENCH_ERR_CLASSIFIER_NONFINITE',
+      message: expect.stringContaining("the defense 'none' returned NaN or infinite scores for 4 of 4 clean examples"),
+    });
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   AdvbenchError,
   type AttackInstance,
+  type AttackReport,
   type AttackStepProgress,
   type AttackSurface,
   type Classifier,
@@ -30,6 +31,8 @@ export interface BatchEvaluation {
   classifier: Classifier;
   /** Classes C the classifier must score. */
   classes: number;
+  /** Name of the defense entry judged, for messages. */
+  defense?: string;
   /** This batch's attack stream (the attack gets its fork `attack`). */
   rng: RandomSource;
   /**
@@ -57,6 +60,8 @@ export interface BatchOutcome {
   correct: Float64Array;
   /** Examples whose attack output the harness had to project back. */
   corrections: number;
+  /** What the attack reported about this batch (cost, a composite's members), when it reported. */
+  report?: AttackReport;
 }
 
 /**
@@ -69,9 +74,10 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
   const { tf, x, y } = input;
   const judgeRng = input.judgeRng ?? input.rng.fork('judge');
   const draws = input.judgeDraws ?? 1;
-  const judge = (images: Tensor4D, rng: RandomSource) => judgeImages({ tf, images, y, classifier: input.classifier, classes: input.classes, rng, draws, owner: input.owner });
+  const judge = (images: Tensor4D, rng: RandomSource) => judgeImages({ tf, images, y, classifier: input.classifier, classes: input.classes, rng, draws, owner: input.owner, defense: input.defense, attacked: input.attack !== undefined });
   let judged = x;
   let corrections = 0;
+  let report: AttackReport | undefined;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
     const attackJudge = judgeRng.fork('attack-judge');
@@ -95,6 +101,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
           projected.dispose();
         }
       },
+      report: (attackReport) => (report = attackReport),
     });
     try {
       if (candidate === x) {
@@ -112,7 +119,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
     }
   }
   try {
-    return { correct: await judge(judged, judgeRng), corrections };
+    return { correct: await judge(judged, judgeRng), corrections, ...(report ? { report } : {}) };
   } finally {
     if (judged !== x) judged.dispose();
   }

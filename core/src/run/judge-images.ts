@@ -21,14 +21,18 @@ export interface JudgeInput {
   draws: number;
   /** Who the classifier is, for error messages (for example `defense 'inn' (plugin inn 1.0.0)`). */
   owner?: string;
+  /** The defense entry's name, for the non-finite message. */
+  defense?: string;
+  /** True when the images are attacked ones (for messages). */
+  attacked?: boolean;
 }
 
 /**
  * Judges images with the defense's real decision rule: per example, the fraction of `draws` independent draws
  * (fork `draw-r` of the judge stream) whose arg-max is the true label; exactly 0 or 1 for a deterministic
- * classifier, judged once. Every call checks that `predict` returned probabilities: shape [n, C], finite,
- * non-negative, each row summing to 1 within {@link PROBABILITY_SUM_TOLERANCE}; otherwise it throws an
- * `ADVBENCH_ERR_CLASSIFIER_OUTPUT` error naming the owner and the first offending row. Reads asynchronously (a
+ * classifier, judged once. Every call checks that `predict` returned probabilities: shape [n, C], finite
+ * (else `ADVBENCH_ERR_CLASSIFIER_NONFINITE`), non-negative, each row summing to 1 within
+ * {@link PROBABILITY_SUM_TOLERANCE} (else `ADVBENCH_ERR_CLASSIFIER_OUTPUT`), naming the owner and the first offending row. Reads asynchronously (a
  * GPU backend never blocks); leaves no tensors behind.
  */
 export async function judgeImages(input: JudgeInput): Promise<Float64Array> {
@@ -49,12 +53,29 @@ export async function judgeImages(input: JudgeInput): Promise<Float64Array> {
     } finally {
       probabilities.dispose();
     }
+    let nonFiniteRows = 0;
+    for (let row = 0; row < count; row += 1) {
+      for (let column = 0; column < classes; column += 1) {
+        if (!Number.isFinite(values[row * classes + column])) {
+          nonFiniteRows += 1;
+          break;
+        }
+      }
+    }
+    if (nonFiniteRows > 0) {
+      // argMax of NaN scores picks class 0 for every example: an accuracy that looks real but is not.
+      throw new AdvbenchError(
+        'ADVBENCH_ERR_CLASSIFIER_NONFINITE',
+        `${input.owner ? `${input.owner}: ` : ''}the defense ${input.defense === undefined ? '' : `'${input.defense}' `}returned NaN or infinite scores for ${nonFiniteRows} of ${count} ${input.attacked ? 'attacked' : 'clean'} examples: its model's weights or outputs are not finite (a diverged training, a damaged checkpoint or cache entry?)`,
+        { details: { defense: input.defense, nonFiniteRows } },
+      );
+    }
     for (let row = 0; row < count; row += 1) {
       let sum = 0;
       let best = 0;
       for (let column = 0; column < classes; column += 1) {
         const value = values[row * classes + column];
-        if (!Number.isFinite(value) || value < 0) {
+        if (value < 0) {
           throw new AdvbenchError('ADVBENCH_ERR_CLASSIFIER_OUTPUT', `${owner}: predict must return probabilities, but row ${row} holds ${value} (class ${column}); apply a softmax to logits`, {
             details: { row, column, value },
           });
