@@ -67,6 +67,8 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
       { use: 'none' },
       // Fast FGSM-RS at 4/255 (Wong et al.'s ImageNet budget), one cyclic-rate epoch fine-tuning the pretrained model.
       { use: 'adv-training', options: { mode: 'fast', epsilon: 4 / 255, epochs: 1, batchSize: 256, learningRate: 0.02, schedule: 'cyclic' } },
+      // IAAT (Balaji et al. 2019), the paper's Figure 2 comparison: per-example radii up from 4/255 after one warm-up epoch.
+      { use: 'iaat', options: { epsilon: 4 / 255, gamma: 1 / 255, steps: 4, epochs: 2, warmupEpochs: 1, batchSize: 256, learningRate: 0.02, schedule: 'cyclic' } },
       { use: 'inn', options: { preset: 'main', epochs: 4, batchSize: 512, attackCheckpoint: 3 } },
     ],
     // PGD-500 as the paper, plus the suite at AutoAttack's own budgets.
