@@ -3,6 +3,7 @@
 // the accuracy of PGD with EOT on the `full` surface for several EOT sample and step counts (convergence), with the
 // seconds each took (stacked and sequential EOT). Usage: node scripts/measure-adaptive-evaluation.mjs [--n 500]
 // [--train-samples 12000] [--attack-n 100] [--epsilons 8,16] [--grid 4x10,8x10,4x20] [--seeds 4] [--draws 1,4,8]. Prints JSON lines.
+/* global AbortController */
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
