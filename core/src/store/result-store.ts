@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../events/event-types.js';
 import { inputError } from '../plugin-api/errors.js';
 import type { CellResult, DefenseResult, RunResults } from './result-types.js';
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { SQLITE_MIGRATE_1_TO_2, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 
 /** File name of the results database inside a run's out folder. */
 export const RESULTS_DATABASE_FILE = 'results.sqlite';
@@ -77,6 +77,7 @@ export class ResultStore {
       this.database.pragma('synchronous = NORMAL');
       this.database.pragma('foreign_keys = ON');
       this.database.pragma('busy_timeout = 5000');
+      if (this.database.pragma('user_version', { simple: true }) === 1) this.database.transaction(() => this.database.exec(SQLITE_MIGRATE_1_TO_2))();
       this.database.exec(SQLITE_SCHEMA);
       this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
     } catch (cause) {
@@ -169,7 +170,7 @@ export class ResultStore {
       this.database.prepare('DELETE FROM outcomes WHERE cell_id = ?').run(cell.id);
       if (cell.outcomes) {
         const insert = this.database.prepare('INSERT INTO outcomes (cell_id, example_index, correct) VALUES (?, ?, ?)');
-        cell.outcomes.forEach((outcome, index) => insert.run(cell.id, index, outcome ? 1 : 0));
+        cell.outcomes.forEach((outcome, index) => insert.run(cell.id, index, outcome));
       }
       if (event) this.insertEvent(event);
     });

@@ -1,9 +1,9 @@
 /** Version of the SQLite schema below, stored in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /**
  * The results database: the run's spec (written in the transaction that creates the file), one run row, one row per defense entry, one per cell, one per (cell, test example)
- * outcome, and the events that matter for audit (cell ends, run starts and ends). Rich fields are stored as JSON
+ * outcome (the fraction of judge draws classified correctly: 0 or 1 for a deterministic defense), and the events that matter for audit (cell ends, run starts and ends). Rich fields are stored as JSON
  * next to the columns worth querying.
  */
 export const SQLITE_SCHEMA = `
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS cells (
 CREATE TABLE IF NOT EXISTS outcomes (
   cell_id TEXT NOT NULL REFERENCES cells(id) ON DELETE CASCADE,
   example_index INTEGER NOT NULL,
-  correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  correct REAL NOT NULL CHECK (correct >= 0 AND correct <= 1),
   PRIMARY KEY (cell_id, example_index)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
@@ -59,4 +59,20 @@ CREATE TABLE IF NOT EXISTS events (
   event_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_cell ON events (cell_id, type);
+`;
+
+/**
+ * Upgrades a version-1 database (0/1 integer outcomes) to version 2 (fractional outcomes) in place, keeping
+ * every stored outcome. Run before {@link SQLITE_SCHEMA} on a database whose `user_version` is 1.
+ */
+export const SQLITE_MIGRATE_1_TO_2 = `
+CREATE TABLE outcomes_v2 (
+  cell_id TEXT NOT NULL REFERENCES cells(id) ON DELETE CASCADE,
+  example_index INTEGER NOT NULL,
+  correct REAL NOT NULL CHECK (correct >= 0 AND correct <= 1),
+  PRIMARY KEY (cell_id, example_index)
+) WITHOUT ROWID;
+INSERT INTO outcomes_v2 SELECT cell_id, example_index, correct FROM outcomes;
+DROP TABLE outcomes;
+ALTER TABLE outcomes_v2 RENAME TO outcomes;
 `;
