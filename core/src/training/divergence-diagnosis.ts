@@ -21,10 +21,20 @@ export interface DivergenceFacts {
  * non-finite (a damaged starting checkpoint when it happens on the first step, a blow-up otherwise), or a loss
  * that grew until it overflowed (a learning rate too high for this model, or no normalisation). One sentence each.
  */
-export function diagnoseDivergence(facts: DivergenceFacts): string {
+export async function diagnoseDivergence(facts: DivergenceFacts): Promise<string> {
   const { tf } = facts;
-  const inputsFinite = tf.tidy(() => tf.all(tf.isFinite(facts.x)).dataSync()[0] === 1);
-  const badWeights = facts.model.weights.filter((weight) => tf.tidy(() => tf.all(tf.isFinite(weight.read())).dataSync()[0] !== 1)).map((weight) => weight.name);
+  // Asynchronous reads: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+  const allFinite = async (tensor: Tensor): Promise<boolean> => {
+    const flag = tf.tidy(() => tf.all(tf.isFinite(tensor)));
+    try {
+      return (await flag.data())[0] === 1;
+    } finally {
+      flag.dispose();
+    }
+  };
+  const inputsFinite = await allFinite(facts.x);
+  const badWeights: string[] = [];
+  for (const weight of facts.model.weights) if (!(await allFinite(weight.read()))) badWeights.push(weight.name);
   const causes: string[] = [];
   if (!inputsFinite) {
     causes.push(`the batch itself holds NaN or infinite pixels (${facts.transformed ? 'the batch transform, for example an attack generating training examples, produced them' : 'check the dataset files'})`);

@@ -121,7 +121,7 @@ async function train(dependencies: TrainerDependencies, options: TrainOptions): 
           const size = used.x.shape[0];
           const loss = await trainStep.run(used.x, used.y);
           if (!Number.isFinite(loss)) {
-            const causes = diagnoseDivergence({ tf, model: options.model, x: used.x, learningRate: learningRateAt(options, epoch, (step - 1) / stepsPerEpoch), lastFiniteLoss, transformed: used !== batch });
+            const causes = await diagnoseDivergence({ tf, model: options.model, x: used.x, learningRate: learningRateAt(options, epoch, (step - 1) / stepsPerEpoch), lastFiniteLoss, transformed: used !== batch });
             throw new AdvbenchError(TRAINING_DIVERGED, `training (${options.phase}) diverged: the training loss became ${loss} at epoch ${epoch + 1}, step ${step}. Likely causes: ${causes}`, {
               details: { phase: options.phase, epoch: epoch + 1, step },
             });

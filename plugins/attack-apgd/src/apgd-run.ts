@@ -65,7 +65,7 @@ export async function runApgdOnce(tf: TensorFlow, options: ApgdOptions, input: A
         return project(tf.add(x, tf.mul(tf.div(t, scale), epsilon)));
       }),
     );
-    let evaluation = evaluateSurface(tf, setup, current, rng, true);
+    let evaluation = await evaluateSurface(tf, setup, current, rng, true);
     let gradient = hold(evaluation.gradient!);
     let highest = hold(current.clone());
     let highestGradient = hold(gradient.clone());
@@ -93,7 +93,7 @@ export async function runApgdOnce(tf: TensorFlow, options: ApgdOptions, input: A
       current = hold(next);
       release(gradient);
       const final = iteration === iterations;
-      evaluation = evaluateSurface(tf, setup, current, rng, !final);
+      evaluation = await evaluateSurface(tf, setup, current, rng, !final);
       gradient = hold(evaluation.gradient ?? tf.zerosLike(current));
       const loss = evaluation.loss;
       const improved = new Uint8Array(batch);

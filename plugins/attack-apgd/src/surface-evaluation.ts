@@ -42,7 +42,7 @@ export interface EvaluationSetup {
  * stacked as one [draws * batch] forward/backward when `batchDraws`, else one pass per draw. Stacking assumes the
  * surface draws its randomness per example (as INN's backgrounds are), so stacked copies get independent draws.
  */
-export function evaluateSurface(tf: TensorFlow, setup: EvaluationSetup, x: Tensor4D, rng: RandomSource, withGradient: boolean): SurfaceEvaluation {
+export async function evaluateSurface(tf: TensorFlow, setup: EvaluationSetup, x: Tensor4D, rng: RandomSource, withGradient: boolean): Promise<SurfaceEvaluation> {
   const { surface, draws } = setup;
   const batch = x.shape[0];
   const groups = setup.batchDraws ? [draws] : Array.from({ length: draws }, () => 1);
@@ -78,8 +78,17 @@ export function evaluateSurface(tf: TensorFlow, setup: EvaluationSetup, x: Tenso
     if (part.gradient) gradientSum = accumulate(tf, gradientSum, part.gradient);
   }
   const [loss, wrong] = tf.tidy(() => [tf.div(lossSum!, draws), tf.notEqual(tf.argMax(outputSum!, 1), tf.cast(setup.labels, 'int32'))]);
-  const result: SurfaceEvaluation = { loss: loss.dataSync() as Float32Array, wrong: Uint8Array.from(wrong.dataSync()) };
-  tf.dispose([loss, wrong, lossSum!, outputSum!]);
+  tf.dispose([lossSum!, outputSum!]);
+  let result: SurfaceEvaluation;
+  try {
+    // Asynchronous reads: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+    result = { loss: (await loss.data()) as Float32Array, wrong: Uint8Array.from(await wrong.data()) };
+  } catch (error) {
+    gradientSum?.dispose();
+    throw error;
+  } finally {
+    tf.dispose([loss, wrong]);
+  }
   if (gradientSum) {
     result.gradient = tf.tidy(() => tf.div(gradientSum!, draws)) as Tensor4D;
     gradientSum.dispose();

@@ -73,7 +73,13 @@ async function runEnsemble(tf: TensorFlow, members: Member[], input: AttackInput
     }
     // The same stream at every call: every candidate is judged with the same draws (paired).
     const draws = input.rng.fork('ensemble judge');
-    return tf.tidy(() => tf.cast(tf.equal(tf.argMax(input.classifier!.predict(candidates, draws), 1), tf.cast(y, 'int32')), 'float32').dataSync() as Float32Array);
+    const correct = tf.tidy(() => tf.cast(tf.equal(tf.argMax(input.classifier!.predict(candidates, draws), 1), tf.cast(y, 'int32')), 'float32'));
+    try {
+      // An asynchronous read: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+      return (await correct.data()) as Float32Array;
+    } finally {
+      correct.dispose();
+    }
   };
   let best = x.clone();
   const outcomes: AttackMemberOutcome[] = [];

@@ -45,8 +45,9 @@ async function runSquare(tf: TensorFlow, options: SquareOptions, input: AttackIn
   if (epsilon === 0) return x.clone();
   const [batch, height, width, channels] = x.shape;
   const size = height * width * channels;
-  const clean = x.dataSync() as Float32Array;
-  const labels = Int32Array.from(y.dataSync());
+  // Asynchronous reads: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+  const clean = (await x.data()) as Float32Array;
+  const labels = Int32Array.from(await y.data());
   const rng = input.rng.fork('square');
   const queryRng = input.rng.fork('queries');
   const best = new Float32Array(clean.length);
@@ -63,7 +64,7 @@ async function runSquare(tf: TensorFlow, options: SquareOptions, input: AttackIn
     }
   }
   const all = Array.from({ length: batch }, (_, index) => index);
-  const margin = query(tf, classifier, best, all, labels, x.shape, queryRng.fork('query 0'), counter);
+  const margin = await query(tf, classifier, best, all, labels, x.shape, queryRng.fork('query 0'), counter);
   const trial = new Float32Array(clean.length);
   for (let iteration = 1; iteration < options.queries; iteration += 1) {
     if (input.signal?.aborted) {
@@ -73,7 +74,7 @@ async function runSquare(tf: TensorFlow, options: SquareOptions, input: AttackIn
     if (active.length === 0) break;
     const side = squareSide(squareFraction(options.pInit, iteration - 1, options.queries), height, width);
     for (const example of active) propose(trial, best, clean, example, { height, width, channels, side, epsilon }, rng);
-    const proposed = query(tf, classifier, trial, active, labels, x.shape, queryRng.fork(`query ${iteration}`), counter);
+    const proposed = await query(tf, classifier, trial, active, labels, x.shape, queryRng.fork(`query ${iteration}`), counter);
     active.forEach((example) => {
       if (proposed[example] < margin[example]) {
         margin[example] = proposed[example];
@@ -129,7 +130,7 @@ function propose(
 }
 
 /** Margin `log p_y - max_{i != y} log p_i` per example of `examples` (others keep +Infinity), one query each. */
-function query(
+async function query(
   tf: TensorFlow,
   classifier: Classifier,
   images: Float32Array,
@@ -138,13 +139,19 @@ function query(
   shape: readonly number[],
   rng: RandomSource,
   counter: { queries: number },
-): Float64Array {
+): Promise<Float64Array> {
   const [batch, height, width, channels] = shape as [number, number, number, number];
   const size = height * width * channels;
   const margins = new Float64Array(batch).fill(Number.POSITIVE_INFINITY);
   const rows = new Float32Array(examples.length * size);
   examples.forEach((example, position) => rows.set(images.subarray(example * size, (example + 1) * size), position * size));
-  const probabilities = tf.tidy(() => classifier.predict(tf.tensor4d(rows, [examples.length, height, width, channels], 'float32'), rng).dataSync() as Float32Array);
+  const output = tf.tidy(() => classifier.predict(tf.tensor4d(rows, [examples.length, height, width, channels], 'float32'), rng));
+  let probabilities: Float32Array;
+  try {
+    probabilities = (await output.data()) as Float32Array;
+  } finally {
+    output.dispose();
+  }
   counter.queries += examples.length;
   const classes = probabilities.length / examples.length;
   examples.forEach((example, position) => {

@@ -34,7 +34,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
       if (!(input.epsilon >= 0 && Number.isFinite(input.epsilon))) {
         throw inputError('ADVBENCH_ERR_ATTACK_EPSILON', `transfer: epsilon must be a finite number >= 0, got ${input.epsilon}`, { details: { epsilon: input.epsilon } });
       }
-      const key = batchKey(input);
+      const key = await batchKey(input);
       let cost: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
       let stored = crafted.get(key);
       if (!stored) {
@@ -71,13 +71,14 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
 }
 
 /** Identity of one batch at one epsilon: the epsilon and a hash of the images' and labels' values. */
-function batchKey(input: AttackInput): string {
+async function batchKey(input: AttackInput): Promise<string> {
   const hash = createHash('sha256');
   hash.update(String(input.epsilon));
   hash.update(JSON.stringify(input.x.shape));
-  const images = input.x.dataSync() as Float32Array;
+  // Asynchronous reads: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+  const images = (await input.x.data()) as Float32Array;
   hash.update(new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
-  const labels = Int32Array.from(input.y.dataSync());
+  const labels = Int32Array.from(await input.y.data());
   hash.update(new Uint8Array(labels.buffer));
   return hash.digest('hex');
 }
