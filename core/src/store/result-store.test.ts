@@ -1,15 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CellEndEvent, RunEvent } from '../events/event-types.js';
 import { openStore } from './result-store.js';
-import { loadRunResults, writeResultsJson } from './results-json.js';
+import { loadRecordedSpec, loadRunResults, writeResultsJson } from './results-json.js';
 import type { CellResult, RunResults } from './result-types.js';
 import { estimateAccuracy } from '../training/accuracy.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 
+const require = createRequire(import.meta.url);
 const folders: string[] = [];
 function temporaryFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'advbench-store-'));
@@ -136,5 +139,29 @@ describe('loadRunResults', () => {
     const other = temporaryFolder();
     writeFileSync(join(other, 'results.sqlite'), 'not a database');
     await expect(loadRunResults(other)).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_RESULTS_DATABASE' });
+  });
+});
+
+describe('a database left by a killed writer', () => {
+  it('is born in WAL mode, and still reads read-only after a kill mid-transaction in rollback mode (hot journal)', async () => {
+    const out = temporaryFolder();
+    const spec = { runId: 'run-k', configHash: 'hash-k', createdAt: '2026-01-01T00:00:00.000Z', spec: { seed: 3 } };
+    openStore(out, spec).close();
+    const path = join(out, 'results.sqlite');
+    const header = readFileSync(path);
+    // File format versions 2/2: WAL from creation, so switching the store to WAL writes nothing.
+    expect([header[18], header[19]]).toEqual([2, 2]);
+    // A writer in rollback mode (an older advbench) killed in the middle of a large transaction leaves a hot journal.
+    const script = `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+      const database = new Database(${JSON.stringify(path)}); database.pragma('journal_mode = DELETE'); database.pragma('cache_size = 1');
+      database.exec('CREATE TABLE filler (x)'); database.exec('BEGIN');
+      for (let index = 0; index < 2000; index += 1) database.prepare('INSERT INTO filler VALUES (?)').run('x'.repeat(500));
+      process.kill(process.pid, 'SIGKILL');`;
+    spawnSync(process.execPath, ['-e', script]);
+    expect(existsSync(`${path}-journal`)).toBe(true);
+    await expect(loadRecordedSpec(out)).resolves.toEqual({ seed: 3 });
+    const store = openStore(out);
+    expect(store.recordedSpec()?.runId).toBe('run-k');
+    store.close();
   });
 });

@@ -63,8 +63,7 @@ export class ResultStore {
   ) {
     const path = join(out, RESULTS_DATABASE_FILE);
     if (options.readOnly) {
-      this.database = new Database(path, { readonly: true, fileMustExist: true });
-      this.database.pragma('busy_timeout = 5000');
+      this.database = openReadOnly(path);
       return;
     }
     mkdirSync(out, { recursive: true });
@@ -266,6 +265,37 @@ export function openStore(out: string, create?: RecordedRunSpec): ResultStore {
   return new ResultStore(out, { create });
 }
 
+/**
+ * Opens `path` read-only. A database left by a killed writer may need recovery first (a hot rollback journal to
+ * roll back, a WAL index to rebuild) that a read-only connection cannot do (SQLITE_READONLY_ROLLBACK /
+ * SQLITE_READONLY_RECOVERY): then a read-write connection opens it once, which recovers it to its last committed
+ * state (as the next writer would anyway) and changes nothing else, and the read-only connection is opened again.
+ */
+function openReadOnly(path: string): Database.Database {
+  const open = () => {
+    const database = new Database(path, { readonly: true, fileMustExist: true });
+    database.pragma('busy_timeout = 5000');
+    return database;
+  };
+  const database = open();
+  try {
+    database.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return database;
+  } catch (error) {
+    database.close();
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'SQLITE_READONLY_ROLLBACK' && code !== 'SQLITE_READONLY_RECOVERY') throw error;
+  }
+  const recovering = new Database(path, { fileMustExist: true });
+  try {
+    recovering.pragma('busy_timeout = 5000');
+    recovering.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+  } finally {
+    recovering.close();
+  }
+  return open();
+}
+
 /** Builds a database with the schema and `record` under a temporary name, then renames it to `path` (atomic). */
 function createWithSpec(path: string, record: RecordedRunSpec): void {
   const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
@@ -281,13 +311,16 @@ function createWithSpec(path: string, record: RecordedRunSpec): void {
           .run(record.runId, record.configHash, record.createdAt, JSON.stringify(record.spec));
       })();
       database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      // Born in WAL mode (close checkpoints and removes the -wal, the header keeps WAL): the store's own switch to
+      // WAL is then no write, so the final name never has a rollback journal, whose hot leftover after a kill
+      // would make a read-only open (resume reading the spec) fail with "attempt to write a readonly database".
+      database.pragma('journal_mode = WAL');
     } finally {
       database.close();
     }
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    rmSync(`${temporary}-journal`, { force: true });
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${temporary}${suffix}`, { force: true });
     throw error;
   }
 }
