@@ -134,7 +134,7 @@ fi
     const a = ours?.[field], t = torch?.[field];
     console.log(`${field.padEnd(12)} advbench webgpu ${a === undefined ? "-" : a.toFixed(1) + " ms"}   torch ${torch?.peer ?? ""} ${t === undefined ? "-" : t.toFixed(1) + " ms"}   ratio ${a !== undefined && t !== undefined ? (a / t).toFixed(2) : "-"}`);
   }
-  if (ours && torch) console.log(`params      advbench ${ours.params}   torch ${torch.params} (Keras layout has conv biases; torchvision has none)`);
+  if (ours && torch) console.log(`params      advbench ${ours.params}   torch ${torch.params}${ours.params === torch.params ? "" : " (advbench: Keras layout, biases on every convolution; torchvision: none)"}`);
 ' "$out/bench-webgpu.json" "$out/bench-torch.json" | tee -a "$summary"
 
 # 6. The smoke preset on webgpu, and on wasm for the clean-accuracy comparison.
