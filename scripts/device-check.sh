@@ -16,7 +16,7 @@
 # when measured (node.xz 23.1 MiB, runtime.tar.xz 13.4 MiB, vulkan/ 0.4 MiB), under the 64 MiB limit. Send it with the
 # repository (the device tool's `carry: [".device-payload"]`) and run, from the repository root:
 #
-#   bash scripts/device-check.sh            # about 5-10 minutes on the H200 (give the call a 600 s limit)
+#   bash scripts/device-check.sh            # not yet run on a GPU: give the call the full 600 s limit
 #
 # What it does: unpacks Node (unless a Node >= 20 is on PATH) and the runtime (unless node_modules exists);
 # puts the payload's Vulkan loader on LD_LIBRARY_PATH; when no Vulkan driver manifest is installed it points the
