@@ -4,6 +4,7 @@ import type { CellResult } from '../../store/result-types.js';
 import { CLEAN_ATTACK } from '../cell-plan.js';
 import { evaluateBatch } from '../evaluate-batch.js';
 import { createThrottle } from '../throttle.js';
+import { foldAttackReport, type ReportedAttack } from './attack-reports.js';
 import { defenseEntry, type RunScope } from './run-scope.js';
 import { attackInstance } from './scope-plugin-context.js';
 
@@ -31,6 +32,8 @@ export interface CellShard {
   seconds: number;
   /** The attack's resolved settings (empty for a clean cell). */
   attackSettings: Record<string, unknown>;
+  /** What the attack reported (cost, a composite's member outcomes by position of the shard), when it reported. */
+  reported?: ReportedAttack;
 }
 
 /** Options of {@link computeCell}. */
@@ -77,6 +80,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
   const order = Array.from({ length: size }, (_, offset) => range.start + offset);
   let examplesDone = 0;
   let corrections = 0;
+  let reported: ReportedAttack | undefined;
   const progress = (doneBefore: number, count: number, step: AttackStepProgress) => {
     if (!throttle()) return;
     const fraction = (doneBefore + (count * ((step.restart - 1) * step.steps + step.step)) / (step.restarts * step.steps)) / size;
@@ -99,6 +103,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         surface,
         classifier: instance.classifier,
         classes: info.classes,
+        defense: planned.defense,
         rng: random.fork(batchLabel(batch.indices[0], batchSize)),
         signal: scope.signal,
         onStep: (step) => progress(doneBefore, batch.count, step),
@@ -107,6 +112,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         outcomes[position - range.start] = outcome.correct[offset];
       });
       corrections += outcome.corrections;
+      if (outcome.report) reported = foldAttackReport(reported, outcome.report, Array.from(batch.indices, (position) => position - range.start), size);
     } finally {
       tf.dispose([x, y]);
     }
@@ -117,7 +123,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
       scope.events.emit({ type: 'cell-progress', cellId: planned.id, examplesDone, examples: size, step: 1, steps: 1, restart: 1, restarts: 1, successRate: 0, loss: 0, etaSeconds: 0 });
     }
   }
-  return { cellId: planned.id, start: range.start, end: range.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings };
+  return { cellId: planned.id, start: range.start, end: range.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings, ...(reported ? { reported } : {}) };
 }
 
 /** The label a batch's random stream is forked with: its index in the whole split when it starts on a batch boundary. */
