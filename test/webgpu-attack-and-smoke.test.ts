@@ -67,7 +67,7 @@ describe.skipIf(!webgpu.available)('webgpu: a PGD step and the smoke preset (slo
     // A pixel may only differ where its gradient is ~0 and its sign flipped under float rounding.
     expect(same / reference.length).toBeGreaterThan(0.99);
     expect(reference.some((value, index) => Math.abs(value - gpu[index]) > 2 * (8 / 255) + 1e-5)).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it('runs the smoke preset (64 train, 16 test examples) with the adapter stored in the results and wasm\'s clean accuracy', async () => {
     const results = await smallSmoke('webgpu');
