@@ -30,7 +30,7 @@
 #
 # Settings (environment): DEVICE_CHECK_MODEL (resnet152), DEVICE_CHECK_SIZE (224), DEVICE_CHECK_BATCH (32),
 # DEVICE_CHECK_CLASSES (1000), DEVICE_CHECK_WARMUP (2), DEVICE_CHECK_REPEAT (5), DEVICE_CHECK_TORCH_DEVICE (cuda),
-# DEVICE_CHECK_SMOKE (1; 0 skips the smoke runs), DEVICE_CHECK_SMOKE_ARGS (extra flags for the smoke runs, e.g.
+# DEVICE_CHECK_BENCH (1; 0 skips the timings), DEVICE_CHECK_SMOKE (1; 0 skips the smoke runs), DEVICE_CHECK_SMOKE_ARGS (extra flags for the smoke runs, e.g.
 # "--train-samples 64 --test-samples 16 --epsilons 0,8/255" on a software adapter), DEVICE_CHECK_PAYLOAD (.device-payload),
 # DEVICE_CHECK_USE_PAYLOAD_NODE (0; 1 uses the payload's Node even when one is on PATH).
 set -uo pipefail
@@ -47,6 +47,7 @@ warmup=${DEVICE_CHECK_WARMUP:-2}
 repeat=${DEVICE_CHECK_REPEAT:-5}
 torch_device=${DEVICE_CHECK_TORCH_DEVICE:-cuda}
 smoke=${DEVICE_CHECK_SMOKE:-1}
+bench=${DEVICE_CHECK_BENCH:-1}
 read -r -a smoke_args <<< "${DEVICE_CHECK_SMOKE_ARGS:-}"
 mkdir -p "$out"
 summary=$out/summary.txt
@@ -112,6 +113,7 @@ fi
 say "adapter: $("$node_bin" -e 'const i = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).webgpu; console.log(`${i.description || i.device} (vendor ${i.vendor}, architecture ${i.architecture}, ${i.software ? "software" : "GPU"}); maxStorageBufferBindingSize ${i.limits.maxStorageBufferBindingSize}, maxBufferSize ${i.limits.maxBufferSize}, maxComputeWorkgroupStorageSize ${i.limits.maxComputeWorkgroupStorageSize}`)' "$out/adapter.json")"
 
 # 5. advbench on webgpu against PyTorch on the GPU, same model and batch.
+if [ "$bench" = 1 ]; then
 bench_args=(--model "$model" --size "$size" --channels 3 --classes "$classes" --batch "$batch" --warmup "$warmup" --repeat "$repeat")
 started=$(date +%s)
 "${cli[@]}" bench --backend webgpu "${bench_args[@]}" --json > "$out/bench-webgpu.json" 2> "$out/bench-webgpu.stderr"
@@ -139,6 +141,7 @@ fi
   }
   if (ours && torch) console.log(`params      advbench ${ours.params}   torch ${torch.params}${ours.params === torch.params ? "" : " (advbench: Keras layout, biases on every convolution; torchvision: none)"}`);
 ' "$out/bench-webgpu.json" "$out/bench-torch.json" | tee -a "$summary"
+fi
 
 # 6. The smoke preset on webgpu, and on wasm for the clean-accuracy comparison.
 if [ "$smoke" = 1 ]; then

@@ -52,7 +52,8 @@ function keepInPackage(packagePath, file) {
   if (name === 'webgpu') return file === 'package.json' || file === 'index.js' || file.startsWith('dist/linux-x64/');
   if (name === 'better-sqlite3') return file === 'package.json' || file.startsWith('lib/') || file === 'build/Release/better_sqlite3.node';
   if (name.startsWith('@types/') || name === '@webgpu/types' || name.endsWith('/@webgpu/types')) return false;
-  return !/^(test|tests|docs?|example|examples|src|deps|benchmark)\//.test(file) || name === 'handlebars';
+  // src/ stays: several packages run from it (cli-table3's index.js requires ./src/table).
+  return !/^(test|tests|example|examples|benchmark)\//.test(file);
 }
 
 function walk(folder, base = folder) {
