@@ -8,18 +8,13 @@ import { applyPreset } from '@advbench/core/plugin-api';
 import type { AttackFactory, BaseModel, DefenseInstance, PluginContext, Tensor1D, Tensor2D, Tensor4D, TrainProgress } from '@advbench/core/plugin-api';
 import pgdAttack from '@advbench/attack-pgd';
 import noneDefense, { parseNoneOptions, trainBaseModel } from '@advbench/defense-none';
-import { FileModelCache } from '../../../core/src/cache/model-cache.js';
-import { createPluginContext } from '../../../core/src/run/plugin-context.js';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
-import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
-import { robustFeatureImages } from '../../../core/src/training/testing/robust-feature-images.js';
-import { createTinyModelAccess } from '../../../core/src/training/testing/tiny-model-access.js';
+import { FileModelCache, createPluginContext, createRandom, createInMemoryDataset, robustFeatureImages, createTinyModelAccess } from '@advbench/core/testkit';
 import advTraining, { ADV_TRAINING_PRESETS, parseAdvTrainingOptions } from './index.js';
 
 let cacheDirectory: string;
 let train: { x: Tensor4D; y: Tensor1D };
 let test: { x: Tensor4D; y: Tensor1D };
-const baseOptions = parseNoneOptions({ epochs: 4, batchSize: 8, learningRate: 0.1 });
+const baseOptions = parseNoneOptions({ epochs: 4, batchSize: 8, learningRate: 0.1, schedule: 'constant' });
 
 interface Harness {
   context: PluginContext;
@@ -171,7 +166,8 @@ describe('defense adv-training', () => {
     expect(parseAdvTrainingOptions({ mode: 'pgd' })).toMatchObject({ steps: 7, stepSizeFactor: 2.5 });
     expect(parseAdvTrainingOptions(applyPreset({ preset: 'madry', epochs: 1 }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'pgd', steps: 7, epochs: 1, schedule: 'constant' });
     expect(parseAdvTrainingOptions(applyPreset({ preset: 'fast' }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'fast', steps: 1, schedule: 'cyclic' });
-    expect(() => parseAdvTrainingOptions({ schedule: 'cosine' })).toThrow(/schedule must be one of "constant", "cyclic"/);
+    expect(parseAdvTrainingOptions({ schedule: 'cosine' })).toMatchObject({ schedule: 'cosine' });
+    expect(() => parseAdvTrainingOptions({ schedule: 'linear' })).toThrow(/schedule must be one of "constant", "cyclic", "cosine"/);
     expect(() => parseAdvTrainingOptions({ mode: 'fast', steps: 3 })).toThrow(/steps must be 1 in mode "fast"/);
     expect(() => parseAdvTrainingOptions({ mode: 'free' })).toThrow(expect.objectContaining({ exitCode: 2, code: 'ADVBENCH_ERR_OPTIONS_VALUE' }));
     expect(() => parseAdvTrainingOptions({ epsilon: 2 })).toThrow(/epsilon must be <= 1/);
