@@ -78,6 +78,20 @@ describe('renderReport', () => {
     }
   });
 
+  it('names the WebGPU adapter of a webgpu run', () => {
+    const webgpu = sampleRunResults();
+    webgpu.backend = {
+      name: 'webgpu',
+      package: '@tensorflow/tfjs-backend-webgpu',
+      version: '4.22.0',
+      threads: 1,
+      gpu: true,
+      webgpu: { package: 'webgpu@0.6.2', vendor: 'nvidia', architecture: 'hopper', device: 'H200', description: 'NVIDIA H200', software: false, limits: { maxStorageBufferBindingSize: 4294967292 } },
+    };
+    const page = renderReport(webgpu);
+    for (const text of ['webgpu@0.6.2', 'adapter NVIDIA H200', 'vendor nvidia', 'maxStorageBufferBindingSize 4294967292']) expect(page).toContain(text);
+  });
+
   it('embeds inline defense images and drops anything that is not a data URL', () => {
     const pixel = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
     const withImages = sampleRunResults();

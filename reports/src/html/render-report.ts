@@ -100,7 +100,9 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     { label: 'created', value: results.createdAt },
     { label: 'updated', value: results.updatedAt },
     { label: 'seed', value: String(results.seed) },
-    { label: 'backend', value: `${backend.name} (${backend.package} ${backend.version}, ${backend.threads} thread(s)${backend.simd === undefined ? '' : backend.simd ? ', SIMD' : ', no SIMD'}${backend.gpu ? ', GPU' : ''})` },
+    { label: 'backend', value: backend.webgpu === undefined
+      ? `${backend.name} (${backend.package} ${backend.version}, ${backend.threads} thread(s)${backend.simd === undefined ? '' : backend.simd ? ', SIMD' : ', no SIMD'}${backend.gpu ? ', GPU' : ''})`
+      : `${backend.name} (${backend.package} ${backend.version}, ${backend.webgpu.package}; adapter ${backend.webgpu.description || backend.webgpu.device}, vendor ${backend.webgpu.vendor}, ${backend.webgpu.software ? 'software' : 'GPU'}; maxStorageBufferBindingSize ${backend.webgpu.limits.maxStorageBufferBindingSize})` },
     { label: 'versions', value: `advbench ${results.versions.advbench}, tfjs ${results.versions.tfjs}, node ${results.versions.node}` },
     { label: 'plugins', value: optionsText(results.versions.plugins) || '—' },
     { label: 'config hash', value: results.configHash },
