@@ -18,3 +18,4 @@ export { createPluginContext } from './run/plugin-context.js';
 export { loadRunResults } from './store/results-json.js';
 export { openStore } from './store/result-store.js';
 export { estimateAccuracy, wilsonInterval } from './training/accuracy.js';
+export * from './analysis/index.js';
