@@ -15,6 +15,7 @@ export { AdvbenchError, inputError, isAdvbenchError, EXIT_BAD_INPUT, EXIT_FAILUR
 export type { ReportsModule, LiveServerHandle, RunReportersOptions, RunReporters } from './cli/load-reports.js';
 export { executeRun } from './run/execute-run.js';
 export { createPluginContext } from './run/plugin-context.js';
+export * from './run/stages/index.js';
 export { loadRunResults } from './store/results-json.js';
 export { openStore } from './store/result-store.js';
 export { estimateAccuracy, wilsonInterval } from './training/accuracy.js';

@@ -1,0 +1,126 @@
+import { AdvbenchError, type AttackStepProgress } from '../../plugin-api/index.js';
+import { createRandom } from '../../random/seeded-random.js';
+import type { CellResult } from '../../store/result-types.js';
+import { CLEAN_ATTACK } from '../cell-plan.js';
+import { evaluateBatch } from '../evaluate-batch.js';
+import { createThrottle } from '../throttle.js';
+import { defenseEntry, type RunScope } from './run-scope.js';
+import { attackInstance } from './scope-plugin-context.js';
+
+/** A contiguous range of test-example positions, `start` included, `end` excluded. */
+export interface ExampleRange {
+  /** First position. */
+  start: number;
+  /** One past the last position. */
+  end: number;
+}
+
+/** What computing a cell, or a shard of it, gave: per-example outcomes for its range of positions. */
+export interface CellShard {
+  /** The cell's id. */
+  cellId: string;
+  /** First test position of the shard. */
+  start: number;
+  /** One past its last position. */
+  end: number;
+  /** Outcome of each position `start..end-1` in order: 1 = still classified correctly, 0 = not. */
+  outcomes: number[];
+  /** Examples whose attack output the harness had to project back into the ball or [0, 1]. */
+  corrections: number;
+  /** Seconds this shard took. */
+  seconds: number;
+  /** The attack's resolved settings (empty for a clean cell). */
+  attackSettings: Record<string, unknown>;
+}
+
+/** Options of {@link computeCell}. */
+export interface ComputeCellOptions {
+  /** The positions to compute (default: the whole test split). */
+  range?: ExampleRange;
+  /** Called once the surface and the attack are resolved, before the first batch. */
+  onStart?(attackSettings: Record<string, unknown>): void;
+}
+
+/**
+ * Computes one planned cell, or a shard of it (a contiguous range of test positions), through the harness: batch
+ * by batch (`spec.evalBatchSize`), the attack runs on the cell's surface and the defense's real decision rule
+ * judges the projected result. The defense entry must be prepared ({@link prepareDefense}) in this scope.
+ * Each batch's random stream is forked from the cell's seed by the batch's position in the split, so a shard that
+ * starts on a multiple of the batch size gives exactly the outcomes the whole cell gives at those positions.
+ * Emits `cell-progress` on the scope's bus; writes nothing. Returns `'interrupted'` when the run's signal was
+ * aborted (the shard must not count), throws when the surface, the attack or a batch fails.
+ */
+export async function computeCell(scope: RunScope, planned: CellResult, options: ComputeCellOptions = {}): Promise<CellShard | 'interrupted'> {
+  const { tf, spec } = scope;
+  const entry = defenseEntry(scope, planned.defense);
+  const instance = entry.instance;
+  if (!instance || !entry.prepared) throw new Error(`${planned.defense}: computeCell before prepareDefense`);
+  const info = scope.dataset.info;
+  const range = options.range ?? { start: 0, end: info.testCount };
+  if (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.end > info.testCount || range.start >= range.end) {
+    throw new Error(`${planned.id}: shard [${range.start}, ${range.end}) is not a non-empty range of test positions in [0, ${info.testCount})`);
+  }
+  const started = Date.now();
+  const surface = instance.surfaces().find((candidate) => candidate.name === planned.surface);
+  if (!surface) {
+    const offered = instance.surfaces().map((candidate) => candidate.name).join(', ');
+    throw new AdvbenchError('ADVBENCH_ERR_UNKNOWN_SURFACE', `${planned.defense} offers no surface '${planned.surface}' (it offers: ${offered})`);
+  }
+  const attack = planned.attack === CLEAN_ATTACK ? undefined : await attackInstance(scope, planned.attack);
+  const attackSettings = attack ? attack.describe() : {};
+  options.onStart?.(attackSettings);
+  const size = range.end - range.start;
+  const outcomes = new Array<number>(size).fill(0);
+  const random = createRandom(planned.seed);
+  const throttle = createThrottle();
+  const batchSize = spec.evalBatchSize;
+  const order = Array.from({ length: size }, (_, offset) => range.start + offset);
+  let examplesDone = 0;
+  let corrections = 0;
+  const progress = (doneBefore: number, count: number, step: AttackStepProgress) => {
+    if (!throttle()) return;
+    const fraction = (doneBefore + (count * ((step.restart - 1) * step.steps + step.step)) / (step.restarts * step.steps)) / size;
+    const elapsed = (Date.now() - started) / 1000;
+    scope.events.emit({ type: 'cell-progress', cellId: planned.id, examplesDone: doneBefore, examples: size, ...step, etaSeconds: fraction > 0 ? elapsed / fraction - elapsed : 0 });
+  };
+  for await (const batch of scope.dataset.test.batches({ batchSize, order })) {
+    if (scope.signal.aborted) return 'interrupted';
+    const [height, width, channels] = batch.shape;
+    const x = tf.tensor4d(batch.images, [batch.count, height, width, channels], 'float32');
+    const y = tf.tensor1d(batch.labels, 'int32');
+    const doneBefore = examplesDone;
+    try {
+      const outcome = await evaluateBatch({
+        tf,
+        x,
+        y,
+        epsilon: planned.epsilon,
+        attack,
+        surface,
+        classifier: instance.classifier,
+        classes: info.classes,
+        rng: random.fork(batchLabel(batch.indices[0], batchSize)),
+        signal: scope.signal,
+        onStep: (step) => progress(doneBefore, batch.count, step),
+      });
+      batch.indices.forEach((position, offset) => {
+        outcomes[position - range.start] = outcome.correct[offset];
+      });
+      corrections += outcome.corrections;
+    } finally {
+      tf.dispose([x, y]);
+    }
+    // An attack stopped by Ctrl-C returns early: its batch must not count.
+    if (scope.signal.aborted) return 'interrupted';
+    examplesDone += batch.count;
+    if (attack === undefined && throttle()) {
+      scope.events.emit({ type: 'cell-progress', cellId: planned.id, examplesDone, examples: size, step: 1, steps: 1, restart: 1, restarts: 1, successRate: 0, loss: 0, etaSeconds: 0 });
+    }
+  }
+  return { cellId: planned.id, start: range.start, end: range.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings };
+}
+
+/** The label a batch's random stream is forked with: its index in the whole split when it starts on a batch boundary. */
+function batchLabel(firstPosition: number, batchSize: number): string {
+  return firstPosition % batchSize === 0 ? `batch-${firstPosition / batchSize}` : `batch-at-${firstPosition}`;
+}

@@ -1,0 +1,7 @@
+import { writeResultsJson } from '../../store/results-json.js';
+import type { RunResults } from '../../store/result-types.js';
+
+/** Writes the run's results.json into its out folder (atomically). */
+export async function exportResults(out: string, results: RunResults): Promise<void> {
+  await writeResultsJson(out, results);
+}

@@ -1,0 +1,35 @@
+import type { TrainingCost } from '../../plugin-api/index.js';
+import { defenseEntry, messageOf, type RunScope } from './run-scope.js';
+
+/** What preparing a defense gave. */
+export type PrepareOutcome =
+  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[] }
+  | { status: 'failed'; error: unknown; message: string }
+  | { status: 'interrupted' };
+
+/**
+ * Prepares the named defense entry (trains it, or loads it from the model cache) and returns its cost,
+ * description and offered surfaces. A prepared entry is not prepared twice in one scope. A throw becomes
+ * `failed` (the entry is marked failed, its cells fail), or `interrupted` when the run's signal was aborted.
+ * Emits `train-start` and `train-end` on the scope's bus; writes nothing.
+ */
+export async function prepareDefense(scope: RunScope, name: string): Promise<PrepareOutcome> {
+  const entry = defenseEntry(scope, name);
+  if (entry.failure) return { status: 'failed', error: new Error(entry.failure), message: entry.failure };
+  const instance = entry.instance;
+  if (!instance) throw new Error(`${name}: prepareDefense before createDefenses`);
+  const fresh = !entry.prepared;
+  if (fresh) scope.events.emit({ type: 'train-start', defense: name });
+  try {
+    if (fresh) await instance.prepare();
+    entry.prepared = true;
+    const cost = instance.cost();
+    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: instance.surfaces().map((surface) => surface.name) };
+    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
+    return outcome;
+  } catch (error) {
+    if (scope.signal.aborted) return { status: 'interrupted' };
+    entry.failure = `${name}: prepare failed: ${messageOf(error)}`;
+    return { status: 'failed', error, message: entry.failure };
+  }
+}
