@@ -8,14 +8,18 @@ import { isAdvbenchError, type Logger, type RandomSource } from '../plugin-api/i
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CellResult, DefenseResult, RunResults } from '../store/result-types.js';
+import { analyseDefense } from '../analysis/evaluate-checks.js';
 import { CLEAN_ATTACK } from './cell-plan.js';
 import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
 import { exportResults } from './stages/export-results.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
+import { planCheckCells } from './stages/plan-check-cells.js';
 import { planRun, type RunIdentity } from './stages/plan-run.js';
 import { prepareDefense } from './stages/prepare-defense.js';
+import { probeDefense } from './stages/probe-defense.js';
+import { surfacesOf } from './stages/create-defenses.js';
 import { defenseEntry, messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
 export type { RunIdentity } from './stages/plan-run.js';
@@ -54,6 +58,7 @@ export class SweepRunner {
       for (const failure of await createDefenses(this.scope)) this.reportError(failure.error, failure.message, { defense: failure.defense });
       const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
       this.results = planRun(this.scope, identity, stored);
+      for (const defense of this.results.defenses) Object.assign(defense, analyseDefense(this.results, defense));
       this.store.begin(this.results);
       this.store.recordEvent(this.emit({ type: 'run-start', results: structuredClone(this.results), resumed: identity.resumed }));
       await this.export();
@@ -80,13 +85,14 @@ export class SweepRunner {
     const todo = this.results.cells.filter((cell) => cell.status !== 'done');
     let index = 0;
     for (const entry of scope.defenses) {
-      const cells = todo.filter((cell) => cell.defense === entry.name);
-      if (cells.length === 0) continue;
+      if (!todo.some((cell) => cell.defense === entry.name)) continue;
       if (this.signal.aborted) return true;
       if (!entry.failure) {
         const prepared = await this.prepare(scope, entry);
         if (prepared === 'interrupted') return true;
       }
+      // Preparing may add the checks' doubled-EOT cells (randomized surfaces are known only then).
+      const cells = this.results.cells.filter((cell) => cell.defense === entry.name && cell.status !== 'done');
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;
@@ -114,7 +120,38 @@ export class SweepRunner {
     }
     Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces });
     this.store.saveDefense(defense, entry.index);
+    await this.probe(scope, entry);
     return 'ready';
+  }
+
+  /**
+   * Runs the evaluation checks' probes on the freshly prepared defense, adds the checks' extra cells that need
+   * its surfaces' randomness (doubled EOT), and decides the checks that can be decided so far.
+   */
+  private async probe(scope: RunScope, entry: DefenseEntry): Promise<void> {
+    const defense = this.defenseResult(entry.name);
+    const attacked = surfacesOf(scope, entry);
+    defense.probes = await probeDefense(scope, entry.name, attacked);
+    const randomized = entry.instance!.surfaces().filter((surface) => surface.randomized && attacked.includes(surface.name)).map((surface) => surface.name);
+    const known = new Set(this.results.cells.map((cell) => cell.id));
+    const added = planCheckCells(scope, entry, randomized).filter((cell) => !known.has(cell.id));
+    if (added.length > 0) {
+      // After the defense's last cell, so positions stay grouped by defense.
+      const last = this.results.cells.map((cell) => cell.defense).lastIndexOf(entry.name);
+      this.results.cells.splice(last + 1, 0, ...added);
+      this.store.addCells(this.results.cells.map((cell, position) => ({ cell, position })).slice(last + 1));
+    }
+    this.refreshAnalysis(entry.name);
+  }
+
+  /** Re-decides one defense's checks and best-known accuracy from its cells and probes; stores and announces them. */
+  private refreshAnalysis(name: string): void {
+    const defense = this.defenseResult(name);
+    const { checks, bestKnown } = analyseDefense(this.results, defense);
+    if (JSON.stringify(checks) === JSON.stringify(defense.checks) && JSON.stringify(bestKnown) === JSON.stringify(defense.bestKnown)) return;
+    Object.assign(defense, { checks, bestKnown });
+    this.store.saveDefense(defense, defenseEntry(this.scope!, name).index);
+    this.emit({ type: 'defense-checks', defense: name, checks, bestKnown });
   }
 
   private async runCell(scope: RunScope, planned: CellResult, index: number, total: number): Promise<CellEnd> {
@@ -129,7 +166,7 @@ export class SweepRunner {
         },
       });
       if (shard === 'interrupted') return this.interruptCell(planned);
-      cell = mergeCellShards(cell, [shard], scope.dataset.info.testCount);
+      cell = mergeCellShards(cell, [shard], planned.examples?.length ?? scope.dataset.info.testCount);
       cell.seconds = (Date.now() - started) / 1000;
       if (cell.projectionCorrections > 0) {
         this.logger.warn(`${cell.id}: the attack returned ${cell.projectionCorrections} example(s) outside the epsilon-ball or [0, 1]; the harness projected them back`, { cellId: cell.id, corrections: cell.projectionCorrections });
@@ -162,6 +199,7 @@ export class SweepRunner {
     const position = this.results.cells.findIndex((candidate) => candidate.id === cell.id);
     this.results.cells[position] = cell;
     this.refreshCleanAccuracy(cell.defense);
+    this.refreshAnalysis(cell.defense);
     this.results.updatedAt = event.time;
     this.store.updateRun(this.results);
     this.emit(input);
