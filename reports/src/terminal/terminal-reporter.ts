@@ -40,6 +40,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
   let regionLines = 0;
   let lastDraw = -Infinity;
   let finalTable: Promise<void> = Promise.resolve();
+  const printedFlags = new Set<string>();
 
   const width = (): number => Math.max(40, (stream.columns ?? 120) - 1);
   const clip = (line: string): string => (line.length > width() ? `${line.slice(0, width() - 1)}…` : line);
@@ -114,6 +115,14 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
         case 'cell-end':
           if (cellProgress?.cellId === event.cell.id) cellProgress = undefined;
           print(describeCell(event));
+          break;
+        case 'defense-checks':
+          for (const check of event.checks) {
+            const key = `${event.defense}|${check.id}`;
+            if (check.verdict !== 'flag' || printedFlags.has(key)) continue;
+            printedFlags.add(key);
+            print(`check ${check.id} flags ${event.defense} (evaluation potentially unreliable): ${check.detail}`);
+          }
           break;
         case 'error':
           print(`error [${event.code}]${event.defense ? ` ${event.defense}` : ''}${event.cellId ? ` ${event.cellId}` : ''}: ${event.message}`);
