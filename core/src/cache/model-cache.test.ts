@@ -77,3 +77,57 @@ describe('FileModelCache cleanup', () => {
     expect(names).toContain(`.tmp-00ff-${process.ppid}-abcd`);
   });
 });
+
+describe('FileModelCache verification', () => {
+  async function builtEntry() {
+    const folder = temporaryFolder();
+    const warnings: string[] = [];
+    const cache = new FileModelCache(folder, scope, { logger: { warn: (message: string) => warnings.push(message) } });
+    let builds = 0;
+    const create = async (directory: string) => {
+      builds += 1;
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(join(directory, 'nested'));
+      await writeFile(join(directory, 'weights.bin'), Buffer.alloc(64, 7));
+      await writeFile(join(directory, 'nested', 'model.json'), '{"a":1}');
+      return {};
+    };
+    const first = await cache.getOrCreate({ d: 1 }, create);
+    return { folder, cache, create, first, warnings, builds: () => builds };
+  }
+
+  it('records the size and SHA-256 of every file, and hits when they are intact', async () => {
+    const { cache, create, first, warnings, builds } = await builtEntry();
+    expect(first.metadata.files).toEqual({
+      'nested/model.json': { bytes: 7, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      'weights.bin': { bytes: 64, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect((await cache.getOrCreate({ d: 1 }, create)).hit).toBe(true);
+    expect(builds()).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  const damages: Array<[string, (directory: string) => Promise<void>, RegExp]> = [
+    ['a changed byte (same size)', async (directory) => writeFile(join(directory, 'weights.bin'), Buffer.concat([Buffer.alloc(63, 7), Buffer.from([8])])), /weights\.bin: content changed \(sha256/],
+    ['a truncated file', async (directory) => writeFile(join(directory, 'weights.bin'), Buffer.alloc(10, 7)), /weights\.bin: 10 bytes, recorded 64 \(truncated\)/],
+    ['a missing file', async (directory) => rmSync(join(directory, 'nested', 'model.json')), /nested\/model\.json: missing/],
+    ['an extra file', async (directory) => writeFile(join(directory, 'stray.bin'), 'x'), /stray\.bin: not recorded/],
+    ['no metadata (half copied)', async (directory) => rmSync(join(directory, 'advbench-cache.json')), /advbench-cache\.json: missing/],
+    ['metadata without hashes (older advbench)', async (directory) => writeFile(join(directory, 'advbench-cache.json'), '{"key":"k"}'), /records no file hashes/],
+  ];
+  for (const [what, damage, reported] of damages) {
+    it(`reports an entry with ${what}, moves it aside and rebuilds it`, async () => {
+      const { folder, cache, create, first, warnings, builds } = await builtEntry();
+      await damage(first.directory);
+      const second = await cache.getOrCreate({ d: 1 }, create);
+      expect(second.hit).toBe(false);
+      expect(builds()).toBe(2);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(first.directory);
+      expect(warnings[0]).toMatch(reported);
+      expect(await readFile(join(second.directory, 'weights.bin'))).toEqual(Buffer.alloc(64, 7));
+      expect(readdirSync(folder).filter((name) => name.startsWith('.damaged-'))).toHaveLength(1);
+      expect((await cache.getOrCreate({ d: 1 }, create)).hit).toBe(true);
+    });
+  }
+});

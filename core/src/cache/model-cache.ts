@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheEntry, ModelCache } from '../plugin-api/index.js';
+import type { CacheEntry, Logger, ModelCache } from '../plugin-api/index.js';
+import { processAlive } from '../store/process-alive.js';
 import { canonicalJson } from './canonical-json.js';
+import { manifestOf, verifyEntry } from './entry-manifest.js';
 
 /** Name of the metadata file of a cache entry, written last: an entry without it is incomplete. */
 export const CACHE_METADATA_FILE = 'advbench-cache.json';
@@ -20,12 +22,22 @@ export interface ModelCacheScope {
   codeVersion: string;
 }
 
+/** Options of {@link FileModelCache}. */
+export interface ModelCacheOptions {
+  /** Told about every damaged entry found (and moved aside); default: nobody. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
 /**
  * A content-addressed folder cache of trained models. The key of an entry is the SHA-256 of the plugin's parts
  * together with the scope (dataset hash, architecture, seed, code version). An entry is built in a temporary
  * folder and renamed into place only after `create` resolved and the metadata file was written last, so a run
  * killed while training leaves no half entry behind (its temporary folder is removed by the next build once that
  * process is gone); concurrent requests for one key in a process share one build.
+ *
+ * The metadata records the size and SHA-256 of every file of the entry, and every lookup verifies them: an entry
+ * with a missing, truncated, grown, changed or extra file, or without (valid) metadata — a half-copied entry —
+ * is reported (its path and what differs), moved aside to `.damaged-<key>-<time>` and rebuilt, never used.
  */
 export class FileModelCache implements ModelCache {
   private readonly building = new Map<string, Promise<CacheEntry>>();
@@ -37,6 +49,7 @@ export class FileModelCache implements ModelCache {
   constructor(
     readonly directory: string,
     private readonly scope: ModelCacheScope,
+    private readonly options: ModelCacheOptions = {},
   ) {}
 
   /** The key (a hex SHA-256) of `parts` in this scope. */
@@ -65,7 +78,7 @@ export class FileModelCache implements ModelCache {
 
   private async lookupOrBuild(key: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     const directory = join(this.directory, key);
-    const existing = await readMetadata(directory);
+    const existing = await this.verified(directory, key);
     if (existing) return { directory, hit: true, metadata: existing };
     await mkdir(this.directory, { recursive: true });
     await this.removeAbandoned();
@@ -73,14 +86,15 @@ export class FileModelCache implements ModelCache {
     await mkdir(temporary, { recursive: true });
     try {
       const metadata = await create(temporary);
-      const stored = { ...metadata, key, parts, scope: this.scope, createdAt: new Date().toISOString() };
-      await writeFile(join(temporary, CACHE_METADATA_FILE), `${JSON.stringify(stored, null, 2)}\n`);
-      if (existsSync(directory)) await rm(directory, { recursive: true, force: true });
+      const files = await manifestOf(temporary, CACHE_METADATA_FILE);
+      const stored = { ...metadata, key, parts, scope: this.scope, createdAt: new Date().toISOString(), files };
+      await writeSynced(join(temporary, CACHE_METADATA_FILE), `${JSON.stringify(stored, null, 2)}\n`);
       try {
+        // Atomic: the entry appears whole or not at all (a non-empty folder already there makes it fail).
         await rename(temporary, directory);
       } catch (error) {
-        // Another process finished the same entry first: use theirs.
-        const theirs = await readMetadata(directory);
+        // Another process finished the same entry first: use theirs, once verified.
+        const theirs = await this.verified(directory, key);
         if (!theirs) throw error;
         await rm(temporary, { recursive: true, force: true });
         return { directory, hit: true, metadata: theirs };
@@ -91,25 +105,58 @@ export class FileModelCache implements ModelCache {
       throw error;
     }
   }
+
+  /**
+   * The metadata of the entry at `directory` when it is whole (every recorded file present with its size and
+   * hash, nothing extra); undefined when there is none. A damaged entry is reported and moved aside.
+   */
+  private async verified(directory: string, key: string): Promise<Record<string, unknown> | undefined> {
+    if (!existsSync(directory)) return undefined;
+    const metadata = await readMetadata(directory);
+    const problems =
+      metadata === 'missing'
+        ? [`${join(directory, CACHE_METADATA_FILE)}: missing (an unfinished or half-copied entry)`]
+        : metadata === 'invalid'
+          ? [`${join(directory, CACHE_METADATA_FILE)}: not valid JSON`]
+          : await verifyEntry(directory, metadata.files, CACHE_METADATA_FILE);
+    if (problems.length === 0) return metadata as Record<string, unknown>;
+    const aside = join(this.directory, `.damaged-${key.slice(0, 16)}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`);
+    try {
+      await rename(directory, aside);
+    } catch (error) {
+      // Another process moved it first.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    this.options.logger?.warn(`model cache entry ${directory} is damaged and will be rebuilt (moved to ${aside}): ${problems.join('; ')}`, { directory, movedTo: aside, problems });
+    return undefined;
+  }
 }
 
 /** Temporary folder names: `.tmp-<key prefix>-<pid>-<random>`. */
 const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(\d+)-[0-9a-f]+$/;
 
-/** True when a process with this id is running (on this machine). */
-function processAlive(pid: number): boolean {
+async function readMetadata(directory: string): Promise<Record<string, unknown> | 'missing' | 'invalid'> {
+  let text: string;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    text = await readFile(join(directory, CACHE_METADATA_FILE), 'utf8');
+  } catch {
+    return 'missing';
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'invalid';
+  } catch {
+    return 'invalid';
   }
 }
 
-async function readMetadata(directory: string): Promise<Record<string, unknown> | undefined> {
+/** Writes `text` to `path` and fsyncs it, so the rename that publishes the entry never exposes it unwritten. */
+async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w');
   try {
-    return JSON.parse(await readFile(join(directory, CACHE_METADATA_FILE), 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

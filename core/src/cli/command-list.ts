@@ -7,6 +7,7 @@ import type { Command } from 'commander';
  */
 export const commandFactories: Array<() => Promise<Command>> = [
   async () => (await import('./commands/run-command.js')).runCommand(),
+  async () => (await import('./commands/worker-command.js')).workerCommand(),
   async () => (await import('./commands/plugins-command.js')).pluginsCommand(),
   async () => (await import('./commands/data-command.js')).dataCommand(),
   async () => (await import('./commands/report-command.js')).reportCommand(),

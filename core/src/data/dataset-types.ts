@@ -62,4 +62,10 @@ export interface LoadedDataset {
   checksumsVerified: boolean;
   /** Identifies the content: file checksums or listings and the loader's options (hashed into `contentHash`). */
   fingerprint: Record<string, unknown>;
+  /**
+   * Checks, before any work, the files a run will read that were only listed so far (image headers of an image
+   * folder): `positions` are those of the split the run uses (all when undefined). Throws exit-2 errors naming
+   * the file. Absent when loading already read every file.
+   */
+  checkFiles?(split: 'train' | 'test', positions: Int32Array | undefined): Promise<void>;
 }

@@ -155,4 +155,37 @@ describe('loadImageFolderDataset', () => {
       await rm(tree, { recursive: true, force: true });
     }
   });
+
+  it('checks the headers of the images a run uses before any decode, naming the bad file', async () => {
+    const tree = await mkdtemp(join(tmpdir(), 'advbench-bad-header-'));
+    try {
+      await mkdir(join(tree, 'val', 'x'), { recursive: true });
+      await solidJpeg(join(tree, 'val', 'x', 'good.JPEG'), 10, 10, [1, 2, 3]);
+      await writeFile(join(tree, 'val', 'x', 'x.JPEG'), Buffer.from('this is not an image at all, only text'));
+      const loaded = await loadImageFolderDataset(tree, { resize: 8, crop: 8 });
+      await expect(loaded.checkFiles!('test', undefined)).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_DATASET_CORRUPT', message: expect.stringContaining(`${join(tree, 'val', 'x', 'x.JPEG')}: not a readable image`) });
+      // Only the positions the run uses are read: the good image alone passes.
+      await expect(loaded.checkFiles!('test', Int32Array.from([0]))).resolves.toBeUndefined();
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an empty class folder, naming it, unless the class index lists it', async () => {
+    const tree = await mkdtemp(join(tmpdir(), 'advbench-empty-class-'));
+    try {
+      await mkdir(join(tree, 'val', 'cat'), { recursive: true });
+      await mkdir(join(tree, 'val', 'dog'), { recursive: true });
+      await solidJpeg(join(tree, 'val', 'cat', 'a.JPEG'), 10, 10, [1, 2, 3]);
+      await writeFile(join(tree, 'val', 'dog', 'notes.txt'), 'no images here');
+      await expect(loadImageFolderDataset(tree, { resize: 8, crop: 8 })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining(`${join(tree, 'val', 'dog')}: class folder holds no images`) });
+      const index = join(tree, 'classes.json');
+      await writeFile(index, JSON.stringify(['cat', 'dog']));
+      const loaded = await loadImageFolderDataset(tree, { resize: 8, crop: 8, classIndex: index });
+      expect(loaded.classNames).toEqual(['cat', 'dog']);
+      expect(loaded.test.count).toBe(1);
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { DATASET_MISSING, DATASET_REFERENCE, fileError } from './dataset-errors.
 import type { LoadedDataset } from './dataset-types.js';
 import { assertFolder } from './folder-check.js';
 import { ImageFolderSplit } from './image-folder-split.js';
+import { checkImageHeaders } from './image-header-check.js';
 import { type ClassIndex, classIndexFromFolders, listClassFolders, listSplit, readClassIndex } from './image-folder-listing.js';
 
 /** Default shorter-side size of the imagefolder loader. */
@@ -28,7 +29,9 @@ export interface ImageFolderOptions {
 /**
  * Opens an ImageNet-style tree, `<folder>/train/<class>/*.JPEG` and `<folder>/val/<class>/*.JPEG` (the train folder
  * may be absent for evaluation-only runs). Only file names are listed here; images are decoded batch by batch
- * with sharp when read (resize the shorter side, centre crop, RGB), so the whole set is never in memory.
+ * with sharp when read (resize the shorter side, centre crop, RGB), so the whole set is never in memory, and
+ * `checkFiles` reads the headers of those a run uses before it starts. A class folder without images is refused
+ * unless a class index lists it.
  */
 export async function loadImageFolderDataset(folder: string, options: ImageFolderOptions = {}): Promise<LoadedDataset> {
   const resize = options.resize ?? DEFAULT_RESIZE;
@@ -54,6 +57,10 @@ export async function loadImageFolderDataset(folder: string, options: ImageFolde
     train: new ImageFolderSplit(train.paths, train.labels, splitOptions),
     test: new ImageFolderSplit(test.paths, test.labels, splitOptions),
     checksumsVerified: false,
+    checkFiles: (split, positions) => {
+      const paths = (split === 'train' ? train : test).paths;
+      return checkImageHeaders(positions === undefined ? paths : Array.from(positions, (position) => paths[position]));
+    },
     fingerprint: {
       format: 'imagefolder',
       geometry,

@@ -89,7 +89,8 @@ export async function readClassIndex(path: string): Promise<ClassIndex> {
 
 /**
  * Lists `<split folder>/<class>/<image>` files, labelled by `index`. A class folder missing from the index is an
- * exit-2 error naming it; files with other extensions are skipped.
+ * exit-2 error naming it; so is a class folder without images, unless a class-index file (`classIndexPath`)
+ * lists it (it then stays a class with no images in this split); files with other extensions are skipped.
  */
 export async function listSplit(splitFolder: string, classFolders: string[], index: ClassIndex, classIndexPath?: string): Promise<SplitListing> {
   const paths: string[] = [];
@@ -106,6 +107,11 @@ export async function listSplit(splitFolder: string, classFolders: string[], ind
       .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension)))
       .map((entry) => entry.name)
       .sort();
+    if (files.length === 0 && classIndexPath === undefined) {
+      throw inputError(DATASET_REFERENCE, `${splitFolder}/${folder}: class folder holds no images (${IMAGE_EXTENSIONS.join(', ')}); add its images, remove it, or list it in a dataset.classIndex file to keep it as a class`, {
+        details: { file: `${splitFolder}/${folder}` },
+      });
+    }
     for (const file of files) {
       paths.push(`${splitFolder}/${folder}/${file}`);
       labels.push(label);

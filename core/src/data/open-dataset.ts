@@ -38,6 +38,9 @@ export async function openDataset(spec: DatasetSpec, options: OpenDatasetOptions
   const loaded = await loadReference(spec, options);
   const train = choose(loaded.train, spec.trainSamples, 'dataset.trainSamples', options.seed, 'train');
   const test = choose(loaded.test, spec.testSamples, 'dataset.testSamples', options.seed, 'test');
+  // Files that were only listed are checked now, those the run will read, so a bad one stops the run before work.
+  await loaded.checkFiles?.('train', train instanceof SubsetSplit ? train.positions : undefined);
+  await loaded.checkFiles?.('test', test instanceof SubsetSplit ? test.positions : undefined);
   const subsetting = spec.trainSamples !== undefined || spec.testSamples !== undefined;
   const contentHash = createHash('sha256')
     .update(

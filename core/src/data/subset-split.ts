@@ -13,12 +13,12 @@ export class SubsetSplit implements LabelledSplit {
 
   /**
    * @param base - the full split
-   * @param positions - positions of `base` in the view, in view order
+   * @param positions - positions of `base` in the view, in view order (read by checks of the files the view uses)
    * @param baseLabels - the labels of `base`
    */
   constructor(
     private readonly base: DataSplit,
-    private readonly positions: Int32Array,
+    readonly positions: Int32Array,
     baseLabels: Int32Array,
   ) {
     this.count = positions.length;

@@ -12,6 +12,12 @@ export interface EventBase {
   runId: string;
 }
 
+/** Events about work a queue worker did name it (absent in a single-process run). */
+export interface WorkerField {
+  /** The worker (`advbench worker --name`, default host-pid) that did the work. */
+  worker?: string;
+}
+
 /** A run begins (or resumes): the plan and the metadata. */
 export interface RunStartEvent extends EventBase {
   type: 'run-start';
@@ -21,23 +27,23 @@ export interface RunStartEvent extends EventBase {
   resumed: boolean;
 }
 /** A defense starts preparing. */
-export interface TrainStartEvent extends EventBase {
+export interface TrainStartEvent extends EventBase, WorkerField {
   type: 'train-start';
   defense: string;
 }
 /** Training progress of a defense. */
-export interface TrainProgressEvent extends EventBase, TrainProgress {
+export interface TrainProgressEvent extends EventBase, WorkerField, TrainProgress {
   type: 'train-progress';
   defense: string;
 }
 /** A defense is ready (trained or loaded). */
-export interface TrainEndEvent extends EventBase {
+export interface TrainEndEvent extends EventBase, WorkerField {
   type: 'train-end';
   defense: string;
   cost: TrainingCost;
 }
 /** A cell starts. */
-export interface CellStartEvent extends EventBase {
+export interface CellStartEvent extends EventBase, WorkerField {
   type: 'cell-start';
   cell: CellResult;
   /** 1-based position among the cells this run computes. */
@@ -46,7 +52,7 @@ export interface CellStartEvent extends EventBase {
   total: number;
 }
 /** Attack progress within a cell. */
-export interface CellProgressEvent extends EventBase {
+export interface CellProgressEvent extends EventBase, WorkerField {
   type: 'cell-progress';
   cellId: string;
   /** Examples of the cell done so far. */
@@ -62,7 +68,7 @@ export interface CellProgressEvent extends EventBase {
   etaSeconds: number;
 }
 /** A cell finished (done or failed). */
-export interface CellEndEvent extends EventBase {
+export interface CellEndEvent extends EventBase, WorkerField {
   type: 'cell-end';
   cell: CellResult;
 }
@@ -84,7 +90,7 @@ export interface RunEndEvent extends EventBase {
   out: string;
 }
 /** Something failed (a plugin, a cell); the run may go on. */
-export interface ErrorEvent extends EventBase {
+export interface ErrorEvent extends EventBase, WorkerField {
   type: 'error';
   message: string;
   code: string;

@@ -46,6 +46,46 @@ export interface AttackInput {
    * forking `rng` for fresh draws on a randomized classifier. Never a surface.
    */
   classifier?: Classifier;
+  /**
+   * Called by the attack once per call, before `run` resolves, with what the call cost and, for a composite attack,
+   * each member's per-example outcome. The harness stores it with the cell; attacks must not rely on it existing.
+   */
+  report?(report: AttackReport): void;
+}
+
+/** What one attack call cost. Passes count examples: one forward of a batch of 32 is 32 forward passes. */
+export interface AttackCost {
+  /** Example forward passes through a surface (EOT draws and restarts included). */
+  forwardPasses: number;
+  /** Example backward passes (input gradients) through a surface. */
+  backwardPasses: number;
+  /** Example queries of `classifier.predict` (score-based black-box attacks), one per example per draw. */
+  queries: number;
+  /** Calls of `AttackInput.judge` (each judges the whole batch once per judge draw). */
+  judgeCalls: number;
+  /** Wall-clock seconds of the call. */
+  seconds: number;
+}
+
+/** One member of a composite attack (AutoAttack) on one batch. */
+export interface AttackMemberOutcome {
+  /** The member's label, for example `apgd-ce`. */
+  name: string;
+  /**
+   * Per example of the batch, the judged fraction correct of this member's own candidate; NaN where the member did
+   * not run on that example (an earlier member had already broken it).
+   */
+  correct: Float32Array;
+  /** What the member cost on this batch. */
+  cost: AttackCost;
+}
+
+/** What an attack tells the harness about one call (see {@link AttackInput.report}). */
+export interface AttackReport {
+  /** The call's cost (for a composite: the sum over its members). */
+  cost: AttackCost;
+  /** A composite attack's members, in the order they ran. */
+  members?: AttackMemberOutcome[];
 }
 
 /** A configured attack, as returned by an attack plugin's `create`. */

@@ -4,4 +4,8 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, string>> = Object.freeze({
   'adv-training': '@advbench/defense-adv-training',
   inn: '@advbench/defense-inn',
   pgd: '@advbench/attack-pgd',
+  apgd: '@advbench/attack-apgd',
+  square: '@advbench/attack-square',
+  transfer: '@advbench/attack-transfer',
+  autoattack: '@advbench/attack-autoattack',
 });

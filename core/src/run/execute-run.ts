@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { hashRunSpec } from '../config/hash-run-spec.js';
 import type { RunSpec } from '../config/run-spec.js';
@@ -5,14 +7,16 @@ import { createRootContainer } from '../di/root-container.js';
 import { runScope } from '../di/run-scope.js';
 import { Tokens } from '../di/tokens.js';
 import { EventBus, type Reporter } from '../events/event-bus.js';
-import { inputError, type Logger } from '../plugin-api/index.js';
+import { inputError, isAdvbenchError, EXIT_BAD_INPUT, type Logger } from '../plugin-api/index.js';
+import { checkModelFolder } from '../models/io/check-model-folder.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import { createRandom } from '../random/seeded-random.js';
-import { openStore, type ResultStore } from '../store/result-store.js';
-import { acquireRunLock, type RunLock } from '../store/run-lock.js';
+import { openStore, RESULTS_DATABASE_FILE, type ResultStore } from '../store/result-store.js';
+import { RESULTS_JSON_FILE } from '../store/results-json.js';
+import { acquireRunLock, RUN_LOCK_FILE, RUN_LOCK_OWNER_FILE, type RunLock } from '../store/run-lock.js';
 import type { RunResults } from '../store/result-types.js';
 import { loadRunServices, type RunServices } from './run-services.js';
-import { SweepRunner } from './sweep-runner.js';
+import { SweepRunner, type RunIdentity } from './sweep-runner.js';
 
 /** Options of {@link executeRun}. */
 export interface ExecuteRunOptions {
@@ -30,6 +34,25 @@ export interface ExecuteRunOptions {
   container?: DependencyContainer;
   /** Core services (default: the real ones). */
   services?: RunServices;
+  /**
+   * Drives the run's stages inside the run's DI scope (default: the local {@link SweepRunner}); the queue
+   * coordinator (`run --queue`) is the other one.
+   */
+  runner?: (scope: DependencyContainer, identity: RunIdentity) => Promise<RunResults>;
+}
+
+/** A new run's id: its start time and the config hash's first 8 digits. */
+function newRunId(startedAt: string, configHash: string): string {
+  return `${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${configHash.slice(0, 8)}`;
+}
+
+/** Removes the files a run refused for bad input created, and its out folder when this run made it and it is empty. */
+function discardNewRun(out: string, outExisted: boolean): void {
+  for (const name of [RESULTS_DATABASE_FILE, `${RESULTS_DATABASE_FILE}-wal`, `${RESULTS_DATABASE_FILE}-shm`, RESULTS_JSON_FILE]) rmSync(join(out, name), { force: true });
+  if (outExisted) return;
+  // The lock file is left in a folder others may already know; in a folder this run made it goes with the folder.
+  for (const name of [RUN_LOCK_FILE, RUN_LOCK_OWNER_FILE]) rmSync(join(out, name), { force: true });
+  if (readdirSync(out).length === 0) rmdirSync(out);
 }
 
 /** The command a user types to continue an interrupted run. */
@@ -50,22 +73,35 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   const unsubscribe = options.reporters.map((reporter) => events.subscribe((event) => reporter.onEvent?.(event)));
   let lock: RunLock | undefined;
   let store: ResultStore | undefined;
+  const outExisted = existsSync(spec.out);
+  let created = false;
+  let discard = false;
   try {
+    // A bad checkpoint is bad input: refused before the out folder is touched.
+    if (spec.model.weights) await checkModelFolder(spec.model.weights, 'model.weights');
     lock = acquireRunLock(spec.out);
-    store = openStore(spec.out);
     const configHash = hashRunSpec(spec);
-    const header = store.header();
-    if (options.resume && !header) {
-      throw inputError('ADVBENCH_ERR_RESUME_EMPTY', `--resume ${spec.out}: that folder holds no run to resume (no results.sqlite with a run in it)`, { details: { out: spec.out } });
+    const databaseExisted = existsSync(join(spec.out, RESULTS_DATABASE_FILE));
+    if (options.resume && !databaseExisted) {
+      throw inputError('ADVBENCH_ERR_RESUME_EMPTY', `--resume ${spec.out}: that folder holds no run to resume (no ${RESULTS_DATABASE_FILE})`, { details: { out: spec.out } });
     }
-    if (header && header.configHash !== configHash) {
+    const startedAt = new Date().toISOString();
+    // A new database holds the spec from its first byte, so a run killed at any point can be resumed.
+    store = openStore(spec.out, { runId: newRunId(startedAt, configHash), configHash, createdAt: startedAt, spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown> });
+    created = !databaseExisted;
+    const recorded = store.recordedSpec();
+    const header = store.header();
+    if (options.resume && !recorded) {
+      throw inputError('ADVBENCH_ERR_RESUME_EMPTY', `--resume ${spec.out}: that folder holds no run to resume (its ${RESULTS_DATABASE_FILE} records no run)`, { details: { out: spec.out } });
+    }
+    if (recorded && recorded.configHash !== configHash) {
       throw inputError(
         'ADVBENCH_ERR_RESUME_CONFIG',
-        `${spec.out} holds a run of another config (its hash ${header.configHash.slice(0, 12)}, this config's ${configHash.slice(0, 12)}): choose another --out, or resume that run with \`${resumeCommand(spec.out)}\``,
-        { details: { out: spec.out, storedHash: header.configHash, configHash } },
+        `${spec.out} holds a run of another config (its hash ${recorded.configHash.slice(0, 12)}, this config's ${configHash.slice(0, 12)}): choose another --out, or resume that run with \`${resumeCommand(spec.out)}\``,
+        { details: { out: spec.out, storedHash: recorded.configHash, configHash } },
       );
     }
-    const runId = header?.runId ?? `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${configHash.slice(0, 8)}`;
+    const runId = recorded?.runId ?? newRunId(startedAt, configHash);
     events.setRunId(runId);
     const services = options.services ?? (await loadRunServices());
     const backend = root.isRegistered(Tokens.Backend, true) ? root.resolve<Awaited<ReturnType<RunServices['selectBackend']>>>(Tokens.Backend) : await services.selectBackend(spec.backend, { logger: options.logger });
@@ -81,13 +117,21 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
           [Tokens.Signal, options.signal],
         ],
       },
-      (scope) => scope.resolve(SweepRunner).run({ runId, configHash, createdAt: header?.createdAt ?? new Date().toISOString(), resumed: header !== undefined }),
+      (scope) => {
+        const identity: RunIdentity = { runId, configHash, createdAt: recorded?.createdAt ?? startedAt, resumed: header !== undefined };
+        return options.runner ? options.runner(scope, identity) : scope.resolve(SweepRunner).run(identity);
+      },
     );
     if (results.status === 'interrupted') options.logger.warn(`run interrupted; resume it with: ${resumeCommand(spec.out)}`, { out: spec.out });
     return results;
+  } catch (error) {
+    // Bad input found before any cell ran: the new run's files go, so the folder is as it was before.
+    discard = created && isAdvbenchError(error) && error.exitCode === EXIT_BAD_INPUT;
+    throw error;
   } finally {
     store?.close();
     lock?.release();
+    if (discard) discardNewRun(spec.out, outExisted);
     unsubscribe.forEach((stop) => stop());
     for (const reporter of options.reporters) {
       try {

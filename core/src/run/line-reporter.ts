@@ -24,15 +24,15 @@ export function describeEvent(event: RunEvent): string | undefined {
       return `run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${cells.length} cells (${done} already done), backend ${event.results.backend.name}`;
     }
     case 'train-start':
-      return `[${event.defense}] preparing`;
+      return `[${event.defense}] preparing${onWorker(event)}`;
     case 'train-end':
-      return `[${event.defense}] ready in ${event.cost.seconds.toFixed(1)} s${event.cost.cached ? ' (from the model cache)' : ''}`;
+      return `[${event.defense}] ready in ${event.cost.seconds.toFixed(1)} s${event.cost.cached ? ' (from the model cache)' : ''}${onWorker(event)}`;
     case 'cell-start':
-      return undefined;
+      return event.worker ? `cell ${event.cell.id}: started${onWorker(event)}` : undefined;
     case 'cell-end':
       return event.cell.status === 'done' && event.cell.result
-        ? `cell ${event.cell.id}: ${formatAccuracy(event.cell.result)} in ${event.cell.seconds.toFixed(1)} s${event.cell.projectionCorrections > 0 ? ` (${event.cell.projectionCorrections} projected back)` : ''}`
-        : `cell ${event.cell.id}: ${event.cell.status}${event.cell.error ? `: ${event.cell.error}` : ''}`;
+        ? `cell ${event.cell.id}: ${formatAccuracy(event.cell.result)} in ${event.cell.seconds.toFixed(1)} s${event.cell.projectionCorrections > 0 ? ` (${event.cell.projectionCorrections} projected back)` : ''}${onWorker(event)}`
+        : `cell ${event.cell.id}: ${event.cell.status}${event.cell.error ? `: ${event.cell.error}` : ''}${onWorker(event)}`;
     case 'error':
       return `error [${event.code}] ${event.message}`;
     case 'run-end':
@@ -45,4 +45,9 @@ export function describeEvent(event: RunEvent): string | undefined {
 function formatAccuracy(estimate: AccuracyEstimate): string {
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   return `${percent(estimate.accuracy)} [${percent(estimate.low)}, ${percent(estimate.high)}] of ${estimate.samples}`;
+}
+
+/** ` on <worker>` for an event a queue worker did (`run --queue`), else nothing. */
+function onWorker(event: { worker?: string }): string {
+  return event.worker ? ` on ${event.worker}` : '';
 }

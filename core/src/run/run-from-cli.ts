@@ -4,9 +4,9 @@ import type { BackendChoice, RunSpec } from '../config/run-spec.js';
 import type { Reporter } from '../events/event-bus.js';
 import { AdvbenchError, inputError, type Logger } from '../plugin-api/index.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
-import { loadRunResults } from '../store/results-json.js';
+import { loadRecordedSpec } from '../store/results-json.js';
 import type { RunResults } from '../store/result-types.js';
-import { executeRun, resumeCommand } from './execute-run.js';
+import { executeRun, resumeCommand, type ExecuteRunOptions } from './execute-run.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT, the shell convention). */
 export const EXIT_INTERRUPTED = 130;
@@ -26,6 +26,10 @@ export interface RunFlags {
   model?: string;
   weights?: string;
   epsilons?: number[];
+  /** `--queue redis://...`: coordinate the run on this BullMQ queue instead of computing it here. */
+  queue?: string;
+  /** `--shard-size N`: test examples per cell job on the queue (0: one job per cell). */
+  shardSize?: number;
 }
 
 /** What {@link runFromCli} needs from its caller. */
@@ -53,8 +57,8 @@ export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSp
       });
     }
     const out = resolve(cwd, flags.resume);
-    const stored = await loadRunResults(out);
-    return { ...(stored.config as unknown as RunSpec), out };
+    const stored = await loadRecordedSpec(out);
+    return { ...(stored as unknown as RunSpec), out };
   }
   return loadRunSpec({ configPath: flags.config, preset: flags.preset, overrides: { out: flags.out, seed: flags.seed, backend: flags.backend, dataset: flags.dataset, trainSamples: flags.trainSamples, testSamples: flags.testSamples, model: flags.model, weights: flags.weights, epsilons: flags.epsilons }, cwd });
 }
@@ -66,10 +70,15 @@ export async function specFromFlags(flags: RunFlags, cwd: string): Promise<RunSp
  * and exit code 2 for bad input.
  */
 export async function runFromCli(flags: RunFlags, environment: RunCliEnvironment): Promise<RunResults> {
+  if (flags.queue === undefined && flags.shardSize !== undefined) {
+    throw inputError('ADVBENCH_ERR_FLAG_VALUE', '--shard-size splits cells into queue jobs: it needs --queue', { details: { flag: '--shard-size' } });
+  }
+  // A bad or unreachable queue is refused before anything is read or written.
+  const runner = flags.queue === undefined ? undefined : await queueRunner(flags.queue, flags.shardSize ?? 0, environment.cwd);
   const spec = await specFromFlags(flags, environment.cwd);
   const registry = await PluginRegistry.create({ extraReferences: spec.plugins, cwd: environment.cwd });
   const reporters = await environment.createReporters(spec);
-  const results = await executeRun(spec, { registry, reporters, resume: flags.resume !== undefined, signal: environment.signal, logger: environment.logger });
+  const results = await executeRun(spec, { registry, reporters, resume: flags.resume !== undefined, signal: environment.signal, logger: environment.logger, runner });
   if (results.status === 'interrupted') {
     throw new AdvbenchError('ADVBENCH_ERR_INTERRUPTED', `run interrupted; finished cells are saved in ${spec.out}. Resume with: ${resumeCommand(spec.out)}`, {
       exitCode: EXIT_INTERRUPTED,
@@ -83,4 +92,19 @@ export async function runFromCli(flags: RunFlags, environment: RunCliEnvironment
     });
   }
   return results;
+}
+
+/** The runner of `run --queue`: checks the URL and that its Redis answers, then coordinates on it. */
+async function queueRunner(url: string, shardSize: number, cwd: string): Promise<NonNullable<ExecuteRunOptions['runner']>> {
+  if (!Number.isInteger(shardSize) || shardSize < 0) {
+    throw inputError('ADVBENCH_ERR_FLAG_VALUE', `--shard-size: expected a non-negative integer, got ${shardSize}`, { details: { flag: '--shard-size' } });
+  }
+  const [{ parseQueueUrl }, { checkQueueReachable }, { QueueCoordinator }] = await Promise.all([
+    import('../queue/queue-url.js'),
+    import('../queue/queue-connection.js'),
+    import('../queue/queue-coordinator.js'),
+  ]);
+  const address = parseQueueUrl(url);
+  await checkQueueReachable(address);
+  return (scope, identity) => QueueCoordinator.fromScope(scope, { address, shardSize, cwd }).run(identity);
 }

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../events/event-types.js';
+import { inputError } from '../plugin-api/errors.js';
 import type { CellResult, DefenseResult, RunResults } from './result-types.js';
 import { migrateSchema, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 
@@ -18,6 +20,18 @@ export interface StoredRunHeader {
   status: RunResults['status'];
   /** ISO time the run was first started. */
   createdAt: string;
+}
+
+/** The spec a run was started with, recorded when its database was created (before any other work). */
+export interface RecordedRunSpec {
+  /** Run id. */
+  runId: string;
+  /** Config hash of the spec. */
+  configHash: string;
+  /** ISO time the run was first started. */
+  createdAt: string;
+  /** The resolved run spec (the `config` of the results). */
+  spec: Record<string, unknown>;
 }
 
 type RunMetadata = Omit<RunResults, 'defenses' | 'cells'>;
@@ -38,26 +52,58 @@ export class ResultStore {
 
   /**
    * @param out - the run's out folder (created when missing, unless read-only)
-   * @param options - `readOnly`: open an existing database without writing to it (for readers of a live run)
+   * @param options - `readOnly`: open an existing database without writing to it (for readers of a live run);
+   *   `create`: the spec to record when the database does not exist yet: the file is then built under a
+   *   temporary name with the schema and this spec in one transaction, and renamed into place, so a
+   *   `results.sqlite` without its run's spec never exists (a run killed at any point can be resumed)
    */
   constructor(
     readonly out: string,
-    options: { readOnly?: boolean } = {},
+    options: { readOnly?: boolean; create?: RecordedRunSpec } = {},
   ) {
+    const path = join(out, RESULTS_DATABASE_FILE);
     if (options.readOnly) {
-      this.database = new Database(join(out, RESULTS_DATABASE_FILE), { readonly: true, fileMustExist: true });
+      this.database = new Database(path, { readonly: true, fileMustExist: true });
       this.database.pragma('busy_timeout = 5000');
       return;
     }
     mkdirSync(out, { recursive: true });
-    this.database = new Database(join(out, RESULTS_DATABASE_FILE));
-    this.database.pragma('journal_mode = WAL');
-    this.database.pragma('synchronous = NORMAL');
-    this.database.pragma('foreign_keys = ON');
-    this.database.pragma('busy_timeout = 5000');
-    this.database.exec(SQLITE_SCHEMA);
-    migrateSchema(this.database);
-    this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    if (options.create && !existsSync(path)) createWithSpec(path, options.create);
+    this.database = new Database(path);
+    try {
+      const check = this.database.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(String(check));
+      this.database.pragma('journal_mode = WAL');
+      this.database.pragma('synchronous = NORMAL');
+      this.database.pragma('foreign_keys = ON');
+      this.database.pragma('busy_timeout = 5000');
+      this.database.exec(SQLITE_SCHEMA);
+      migrateSchema(this.database);
+      this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    } catch (cause) {
+      this.database.close();
+      throw inputError('ADVBENCH_ERR_RESULTS_DATABASE', `${path} is not a readable advbench results database (${(cause as Error).message}); move it away, or choose another --out`, {
+        cause,
+        details: { path },
+      });
+    }
+  }
+
+  /**
+   * The spec this folder's run was started with: the one recorded when the database was created, else (a
+   * database written by an older advbench) the `config` of its run row; undefined when neither is there.
+   */
+  recordedSpec(): RecordedRunSpec | undefined {
+    const hasSpecTable = this.database.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_spec'`).get() !== undefined;
+    const row = (hasSpecTable ? this.database.prepare('SELECT run_id, config_hash, created_at, spec_json FROM run_spec WHERE id = 1').get() : undefined) as
+      | { run_id: string; config_hash: string; created_at: string; spec_json: string }
+      | undefined;
+    if (row) return { runId: row.run_id, configHash: row.config_hash, createdAt: row.created_at, spec: JSON.parse(row.spec_json) as Record<string, unknown> };
+    const run = this.database.prepare('SELECT run_id, config_hash, created_at, metadata_json FROM run WHERE id = 1').get() as
+      | { run_id: string; config_hash: string; created_at: string; metadata_json: string }
+      | undefined;
+    if (!run) return undefined;
+    return { runId: run.run_id, configHash: run.config_hash, createdAt: run.created_at, spec: (JSON.parse(run.metadata_json) as RunMetadata).config };
   }
 
   /** The run already stored here, if any. */
@@ -246,9 +292,38 @@ export class ResultStore {
   }
 }
 
-/** Opens (creating when missing) the results database of an out folder. */
-export function openStore(out: string): ResultStore {
-  return new ResultStore(out);
+/**
+ * Opens (creating when missing) the results database of an out folder; with `create`, a new database is created
+ * holding that spec (see {@link ResultStore}). A damaged database is an exit-2 error naming the file.
+ */
+export function openStore(out: string, create?: RecordedRunSpec): ResultStore {
+  return new ResultStore(out, { create });
+}
+
+/** Builds a database with the schema and `record` under a temporary name, then renames it to `path` (atomic). */
+function createWithSpec(path: string, record: RecordedRunSpec): void {
+  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const database = new Database(temporary);
+    try {
+      database.pragma('journal_mode = DELETE');
+      database.pragma('synchronous = FULL');
+      database.transaction(() => {
+        database.exec(SQLITE_SCHEMA);
+        database
+          .prepare('INSERT INTO run_spec (id, run_id, config_hash, created_at, spec_json) VALUES (1, ?, ?, ?, ?)')
+          .run(record.runId, record.configHash, record.createdAt, JSON.stringify(record.spec));
+      })();
+      database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    } finally {
+      database.close();
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    rmSync(`${temporary}-journal`, { force: true });
+    throw error;
+  }
 }
 
 function stripOutcomes(cell: CellResult): CellResult {

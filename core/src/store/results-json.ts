@@ -15,6 +15,29 @@ export async function writeResultsJson(out: string, results: RunResults): Promis
 }
 
 /**
+ * The resolved spec of the run in an out folder, for `--resume`: the spec recorded when its results.sqlite was
+ * created (present even when the run was killed before any other work), else the `config` of its results.
+ * A folder with neither is refused with an exit-2 error naming it.
+ */
+export async function loadRecordedSpec(out: string): Promise<Record<string, unknown>> {
+  const databasePath = join(out, RESULTS_DATABASE_FILE);
+  if (existsSync(databasePath)) {
+    let store: ResultStore | undefined;
+    let recorded: Record<string, unknown> | undefined;
+    try {
+      store = new ResultStore(out, { readOnly: true });
+      recorded = store.recordedSpec()?.spec;
+    } catch (cause) {
+      throw inputError('ADVBENCH_ERR_RESULTS_DATABASE', `${databasePath} is not a readable advbench results database: ${(cause as Error).message}`, { cause, details: { path: databasePath } });
+    } finally {
+      store?.close();
+    }
+    if (recorded) return recorded;
+  }
+  return (await loadRunResults(out)).config;
+}
+
+/**
  * Loads a run's results from its out folder: from `results.sqlite` when present (the source of truth), else from
  * `results.json`. Used by `advbench report` and `advbench serve`. A folder with neither, or a results.json of
  * another schema version, is refused with an exit-2 error naming the folder.

@@ -2,12 +2,19 @@
 export const SQLITE_SCHEMA_VERSION = 2;
 
 /**
- * The results database: one run row, one row per defense entry, one per cell, one per (cell, test example)
+ * The results database: the run's spec (written in the transaction that creates the file), one run row, one row per defense entry, one per cell, one per (cell, test example)
  * outcome, and the events that matter for audit (cell ends, run starts and ends). Rich fields are stored as JSON
  * next to the columns worth querying. Version 2 adds `checks` (one verdict per defense and evaluation check) and
  * `best_known` (best-known robust accuracy per defense and epsilon); see {@link migrateSchema}.
  */
 export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS run_spec (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  run_id TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  spec_json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS run (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   run_id TEXT NOT NULL,

@@ -92,7 +92,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
     }).join('');
     var c = state.current;
     document.getElementById('current-cell').innerHTML = c
-      ? escape(c.cellId) + ' ' + bar(c.examples ? (c.examplesDone + c.step / Math.max(1, c.steps)) / c.examples : 0) + ' step ' + c.step + '/' + c.steps + ', examples ' + c.examplesDone + '/' + c.examples + ', success ' + (c.successRate * 100).toFixed(1) + '%, ETA ' + seconds(c.etaSeconds)
+      ? escape(c.cellId) + ' ' + bar(c.examples ? (c.examplesDone + c.step / Math.max(1, c.steps)) / c.examples : 0) + ' step ' + c.step + '/' + c.steps + ', examples ' + c.examplesDone + '/' + c.examples + ', success ' + (c.successRate * 100).toFixed(1) + '%, ETA ' + seconds(c.etaSeconds) + (c.worker ? ' on ' + escape(c.worker) : '')
       : 'none';
   }
   function replaceCell(cell) {

@@ -74,7 +74,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
     if (cell.status === 'failed') return `${head}: FAILED: ${cell.error ?? 'no error message'}`;
     const result = cell.result;
     const accuracy = result === undefined ? '—' : `${formatPercent(result.accuracy)}% (95% CI ${formatPercent(result.low)}–${formatPercent(result.high)}, n=${result.samples})`;
-    return `${head}: ${accuracy} in ${formatDuration(cell.seconds)}`;
+    return `${head}: ${accuracy} in ${formatDuration(cell.seconds)}${onWorker(event)}`;
   };
 
   return {
@@ -89,7 +89,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
         }
         case 'train-start':
           lastLogged.set(`train:${event.defense}`, now());
-          print(`train ${event.defense}: started`);
+          print(`train ${event.defense}: started${onWorker(event)}`);
           break;
         case 'train-progress':
           training.set(event.defense, event);
@@ -99,10 +99,11 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
           break;
         case 'train-end':
           training.delete(event.defense);
-          print(`train ${event.defense}: ${event.cost.cached ? 'loaded from the cache' : 'done'} (${event.cost.seconds.toFixed(1)} s training, ${event.cost.examples} examples)`);
+          print(`train ${event.defense}: ${event.cost.cached ? 'loaded from the cache' : 'done'} (${event.cost.seconds.toFixed(1)} s training, ${event.cost.examples} examples)${onWorker(event)}`);
           break;
         case 'cell-start':
           positions.set(event.cell.id, `${event.index}/${event.total}`);
+          if (event.worker) print(`cell ${event.index}/${event.total} ${event.cell.defense} · ${event.cell.attack} · ${event.cell.surface} · ε=${formatEpsilon(event.cell.epsilon)}: started${onWorker(event)}`);
           // Plain logs show a cell's progress only when it runs longer than the log interval.
           lastLogged.set(`cell:${event.cell.id}`, now());
           break;
@@ -154,4 +155,9 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
       }
     },
   };
+}
+
+/** ` on <worker>` for an event a queue worker did (`run --queue`), else nothing. */
+function onWorker(event: { worker?: string }): string {
+  return event.worker ? ` on ${event.worker}` : '';
 }

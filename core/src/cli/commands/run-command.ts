@@ -17,15 +17,17 @@ export function runCommand(): Command {
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'preset to start from: smoke, quick (default) or paper')
     .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
-    .option('--seed <n>', 'master seed', parseInteger)
+    .option('--seed <n>', 'master seed, an integer in [0, 2^32 - 1]', parseSeed)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
     .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>')
-    .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseInteger)
-    .option('--test-samples <n>', 'test examples to evaluate (stratified, seeded)', parseInteger)
+    .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseCount)
+    .option('--test-samples <n>', 'test examples to evaluate (stratified, seeded)', parseCount)
     .option('--model <name>', 'zoo model (advbench models list)')
     .option('--weights <folder>', 'pretrained tfjs layers-format weights for the model')
     .option('--epsilons <list>', 'comma-separated budgets on the [0, 1] scale, e.g. 0,2/255,8/255', parseEpsilons)
     .option('--resume <dir>', 'continue the run stored in this out folder, with its own config')
+    .option('--queue <url>', 'coordinate the run on a BullMQ queue: redis://[user:password@]host:port[/db] or rediss://; `advbench worker` processes compute it')
+    .option('--shard-size <n>', 'with --queue: test examples per cell job (default 0: one job per cell)', parseInteger)
     .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
     .option('--host <host>', 'host the live view listens on', '127.0.0.1')
     .option('--json', 'print only a JSON summary on stdout')
@@ -70,10 +72,20 @@ function parsePort(value: string): number {
   return port;
 }
 
-function parseInteger(value: string): number {
+/** Commander prints these as `option '--seed <n>' argument '...' is invalid. <message>`: the flag is named. */
+function parseInteger(value: string, min: number, max: number): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isInteger(parsed)) throw new InvalidArgumentError(`expected an integer, got ${JSON.stringify(value)}`);
+  if (parsed < min || parsed > max) throw new InvalidArgumentError(`expected an integer in [${min}, ${max}], got ${value}`);
   return parsed;
+}
+
+function parseSeed(value: string): number {
+  return parseInteger(value, 0, 2 ** 32 - 1);
+}
+
+function parseCount(value: string): number {
+  return parseInteger(value, 1, Number.MAX_SAFE_INTEGER);
 }
 
 function parseEpsilons(value: string): number[] {

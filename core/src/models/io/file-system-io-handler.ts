@@ -49,8 +49,7 @@ export async function writeModelFolder(directory: string, artifacts: tf.io.Model
  * sizes adding up to what the manifest declares). Problems throw exit-2 errors naming the file.
  */
 export async function readModelFolder(directory: string): Promise<tf.io.ModelArtifacts> {
-  const modelJsonPath = join(directory, MODEL_JSON);
-  const json = validateModelJson(await readJson(modelJsonPath), modelJsonPath);
+  const { json, path: modelJsonPath } = await readModelJson(directory);
   const groups: Uint8Array[] = [];
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   for (const group of json.weightsManifest) {
@@ -84,6 +83,12 @@ export async function readModelFolder(directory: string): Promise<tf.io.ModelArt
     ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
     ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'] } : {}),
   };
+}
+
+/** Reads and validates `<directory>/model.json`; exit-2 errors name the file (missing, not JSON, malformed). */
+export async function readModelJson(directory: string): Promise<{ json: ModelJson; path: string }> {
+  const path = join(directory, MODEL_JSON);
+  return { json: validateModelJson(await readJson(path), path), path };
 }
 
 /** Writes `bytes` to `path` and fsyncs it, so a rename after it never exposes a half-written file. */

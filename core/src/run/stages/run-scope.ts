@@ -159,7 +159,7 @@ export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> 
       architecture: spec.model.name,
       seed: spec.seed,
       codeVersion: ADVBENCH_VERSION,
-    }),
+    }, { logger: input.logger }),
     defenses,
     attacks,
     ownedAttacks: [],

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { inputError } from '@advbench/core/plugin-api';
+import type { AttackCost, AttackInput, AttackInstance, AttackReport, AttackSurface, PluginContext, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
+import type { TransferOptions } from './transfer-options.js';
+
+/** Cumulative cost over every call of one instance, shown by `describe()`. */
+interface Totals extends AttackCost {
+  calls: number;
+  /** Batches crafted on the source (each reused for every later target). */
+  crafted: number;
+}
+
+/**
+ * Transfer attack: adversarial examples crafted with a white-box attack (`options.attack`, created through the
+ * registry) on a source model, then judged on each target defense by the harness. The source is the run's
+ * undefended base model (`context.base()`), attacked on its logits as a surface that is not marked exact, so the
+ * source attack returns its highest-loss point (examples that transfer) rather than the first one that crosses
+ * the source's own boundary. Crafted once per epsilon and batch (keyed by epsilon and a hash of the images and
+ * labels) and reused for every target; the target's surface is never used.
+ */
+export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
+  const { tf } = context;
+  const crafted = new Map<string, Tensor4D>();
+  const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
+  let inner: Promise<AttackInstance> | undefined;
+  let source: Promise<AttackSurface> | undefined;
+  const sourceSurface = async (): Promise<AttackSurface> => {
+    const base = await context.base();
+    return {
+      name: 'base',
+      description: 'logits of the undefended base model (transfer source)',
+      output: 'logits',
+      randomized: false,
+      exact: false,
+      forward: (x) => base.model.apply(x, { training: false }) as Tensor2D,
+    };
+  };
+  return {
+    describe: () => ({ ...options, totals: { ...totals } }),
+    async run(input: AttackInput): Promise<Tensor4D> {
+      const started = Date.now();
+      if (!(input.epsilon >= 0 && Number.isFinite(input.epsilon))) {
+        throw inputError('ADVBENCH_ERR_ATTACK_EPSILON', `transfer: epsilon must be a finite number >= 0, got ${input.epsilon}`, { details: { epsilon: input.epsilon } });
+      }
+      const key = batchKey(input);
+      let cost: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
+      let adversarial = crafted.get(key);
+      if (!adversarial) {
+        inner ??= context.attacks.create(options.attack, options.attackOptions);
+        source ??= sourceSurface();
+        const [attack, surface] = await Promise.all([inner, source]);
+        let innerReport: AttackReport | undefined;
+        adversarial = await attack.run({
+          surface,
+          x: input.x,
+          y: input.y,
+          epsilon: input.epsilon,
+          rng: input.rng.fork('transfer source'),
+          signal: input.signal,
+          onStep: input.onStep,
+          report: (report) => (innerReport = report),
+        });
+        crafted.set(key, adversarial);
+        totals.crafted += 1;
+        if (innerReport) cost = { ...innerReport.cost };
+      }
+      cost.seconds = (Date.now() - started) / 1000;
+      totals.calls += 1;
+      totals.forwardPasses += cost.forwardPasses;
+      totals.backwardPasses += cost.backwardPasses;
+      totals.seconds += cost.seconds;
+      input.report?.({ cost });
+      return adversarial.clone();
+    },
+    dispose() {
+      for (const tensor of crafted.values()) tensor.dispose();
+      crafted.clear();
+    },
+  };
+}
+
+/** Identity of one batch at one epsilon: the epsilon and a hash of the images' and labels' values. */
+function batchKey(input: AttackInput): string {
+  const hash = createHash('sha256');
+  hash.update(String(input.epsilon));
+  hash.update(JSON.stringify(input.x.shape));
+  const images = input.x.dataSync() as Float32Array;
+  hash.update(new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
+  const labels = Int32Array.from(input.y.dataSync());
+  hash.update(new Uint8Array(labels.buffer));
+  return hash.digest('hex');
+}
