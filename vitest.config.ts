@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@advbench\/core\/plugin-api$/, replacement: here('./core/src/plugin-api/index.ts') },
+      { find: /^@advbench\/core\/testkit$/, replacement: here('./core/src/testkit/index.ts') },
       { find: /^@advbench\/core\/accuracy$/, replacement: here('./core/src/training/accuracy.ts') },
       { find: /^@advbench\/core$/, replacement: here('./core/src/index.ts') },
       { find: /^@advbench\/reports$/, replacement: here('./reports/src/index.ts') },

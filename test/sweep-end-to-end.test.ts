@@ -54,6 +54,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(results.cells[2].result!.correct).toBeLessThanOrEqual(clean);
     expect(results.defenses[0]).toMatchObject({ name: 'trained', status: 'done', cleanAccuracy: results.cells[0].result });
     expect(results.defenses[0].cost?.cached).toBe(false);
+    expect(results.defenses[0]).toMatchObject({ randomized: false, surfaceDetails: [{ name: 'full', description: 'logits of the model', output: 'logits', randomized: false, exact: false }] });
     expect(results).toMatchObject({ seed: 3, backend: { name: 'wasm' }, versions: { plugins: { 'test-trained': '0.0.1', 'test-fgsm': '0.0.1' } } });
     expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
     expect(events.filter((event) => event.type === 'cell-end')).toHaveLength(4);

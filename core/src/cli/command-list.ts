@@ -14,4 +14,7 @@ export const commandFactories: Array<() => Promise<Command>> = [
   async () => (await import('./commands/serve-command.js')).serveCommand(),
   async () => (await import('./commands/models-command.js')).modelsCommand(),
   async () => (await import('./commands/bench-command.js')).benchCommand(),
+  async () => (await import('./commands/presets-command.js')).presetsCommand(),
+  async () => (await import('./commands/create-command.js')).createCommand(),
+  async () => (await import('./commands/check-plugin-command.js')).checkPluginCommand(),
 ];

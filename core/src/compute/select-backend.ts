@@ -12,6 +12,8 @@ import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
 import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
 import { useFusedBatchNormTraining } from './fused-batch-norm-training.js';
 import { isWasmBackendInitialised, registerThreadedWasmBackend } from './threaded-wasm-backend.js';
+import { loadWebgpu, TFJS_WEBGPU_PACKAGE, WEBGPU_INSTALL } from './webgpu-backend.js';
+import { formatAdapter } from './webgpu-adapter.js';
 
 /** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
@@ -97,14 +99,22 @@ async function loadCpu(): Promise<Omit<BackendInfo, 'name'>> {
   return { package: '@tensorflow/tfjs-backend-cpu', version: cpu.version_cpu, threads: 1, gpu: false };
 }
 
-function candidates(options: SelectBackendOptions): Candidate[] {
+function candidates(options: SelectBackendOptions, auto: boolean): Candidate[] {
   return [
     {
       choice: 'tensorflow-gpu',
       tfjsName: 'tensorflow',
       packageName: '@tensorflow/tfjs-node-gpu',
-      install: 'npm i @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA 11.8 and cuDNN 8.6 and network access to download libtensorflow)',
+      install: 'npm i @tensorflow/tfjs-node-gpu@4.22.0 (its install script downloads libtensorflow 2.9.1 for GPU, so it needs network access; it runs on CUDA 11.2 with cuDNN 8.1, see README)',
       load: () => loadNode('@tensorflow/tfjs-node-gpu', true),
+    },
+    {
+      choice: 'webgpu',
+      tfjsName: 'webgpu',
+      packageName: TFJS_WEBGPU_PACKAGE,
+      install: WEBGPU_INSTALL,
+      // In auto only a hardware adapter counts: a software one (lavapipe) is slower than wasm.
+      load: () => loadWebgpu({ hardwareOnly: auto }),
     },
     {
       choice: 'tensorflow',
@@ -154,28 +164,37 @@ async function activate(candidate: Candidate): Promise<BackendInfo> {
   return info;
 }
 
+/** The log line naming the chosen backend: package, version, threads, SIMD, GPU, and the WebGPU adapter. */
+function describeBackend(info: BackendInfo): string {
+  if (info.webgpu !== undefined) {
+    return `compute backend: ${info.name} (${info.package} ${info.version}, ${info.webgpu.package}, adapter ${formatAdapter(info.webgpu)})`;
+  }
+  return `compute backend: ${info.name} (${info.package} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD'}${info.gpu ? ', CUDA GPU' : ''})`;
+}
+
 /**
  * Chooses the compute backend and makes it tfjs' active backend.
  *
- * `auto` tries tfjs-node-gpu (CUDA), then tfjs-node, then wasm (with advbench's fast gradient kernels
+ * `auto` tries tfjs-node-gpu (CUDA), then webgpu when its adapter is a hardware GPU (Dawn for Node; a software
+ * adapter such as lavapipe is skipped), then tfjs-node, then wasm (with advbench's fast gradient kernels
  * registered, see {@link registerWasmKernels}), then the pure-JS cpu backend, and takes the first that loads.
  * A forced choice that cannot load throws an input error (exit code 2, code {@link BACKEND_UNAVAILABLE}) naming
  * the backend, the reason (the import error) and what to install. The choice is logged with its version and
  * thread count.
  */
 export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<SelectedBackend> {
-  const all = candidates(options);
+  const all = candidates(options, choice === 'auto');
   const tried: Array<{ backend: string; reason: string }> = [];
   const chosen = choice === 'auto' ? all : all.filter((candidate) => candidate.choice === choice);
   if (chosen.length === 0) {
-    throw inputError(BACKEND_UNAVAILABLE, `unknown backend '${String(choice)}': use auto, tensorflow-gpu, tensorflow, wasm or cpu`, {
+    throw inputError(BACKEND_UNAVAILABLE, `unknown backend '${String(choice)}': use auto, tensorflow-gpu, webgpu, tensorflow, wasm or cpu`, {
       details: { backend: choice },
     });
   }
   for (const candidate of chosen) {
     try {
       const info = await activate(candidate);
-      options.logger?.info(`compute backend: ${info.name} (${info.package} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD'}${info.gpu ? ', CUDA GPU' : ''})`, { ...info });
+      options.logger?.info(describeBackend(info), { ...info });
       return { tf, info };
     } catch (error) {
       const reason = reasonOf(error);

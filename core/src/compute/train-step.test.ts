@@ -17,7 +17,7 @@ function batchOf(seed: number, batch: number, size: number, channels: number, cl
 }
 
 /** Runs `steps` SGD steps of a tiny bench-resnet from `weights` and returns the losses. */
-function lossCurve(weights: Float32Array[] | undefined, steps: number): { losses: number[]; weights: Float32Array[] } {
+async function lossCurve(weights: Float32Array[] | undefined, steps: number): Promise<{ losses: number[]; weights: Float32Array[] }> {
   const model = buildBenchResnet({ width: 2, inputShape: [8, 8, 1], classes: 10, seed: 5 });
   if (weights !== undefined) {
     model.setWeights(model.getWeights().map((weight, index) => tf.tensor(weights[index], weight.shape)));
@@ -27,7 +27,7 @@ function lossCurve(weights: Float32Array[] | undefined, steps: number): { losses
   const losses: number[] = [];
   for (let index = 0; index < steps; index += 1) {
     const { x, y } = batchOf(100 + (index % 4), 8, 8, 1, 10);
-    losses.push(step.run(x, y));
+    losses.push(await step.run(x, y));
     x.dispose();
     y.dispose();
   }
@@ -70,7 +70,7 @@ describe('createTrainStep', () => {
           for (let i = 0; i < 3; i += 1) gw[i][j] += d * x[n][i];
         }
       }
-      const actualLoss = step.run(xs as unknown as Tensor4D, ys);
+      const actualLoss = await step.run(xs as unknown as Tensor4D, ys);
       expect(actualLoss).toBeCloseTo(loss, 5);
       for (let i = 0; i < 3; i += 1) {
         for (let j = 0; j < 2; j += 1) {
@@ -90,7 +90,7 @@ describe('createTrainStep', () => {
     const before = Array.from(model.getWeights()[0].dataSync());
     step.dispose();
     const fresh = createTrainStep(tf, model as unknown as LayersModel, { learningRate: 0, momentum: 0.9, weightDecay: 0 });
-    fresh.run(xs as unknown as Tensor4D, ys);
+    await fresh.run(xs as unknown as Tensor4D, ys);
     expect(Array.from(model.getWeights()[0].dataSync())).toEqual(before);
     fresh.dispose();
     xs.dispose();
@@ -104,7 +104,7 @@ describe('createTrainStep', () => {
     const step = createTrainStep(tf, model, { learningRate: 0, momentum: 0, weightDecay: 0 });
     const { x, y } = batchOf(3, 4, 8, 1, 10);
     const stem = tf.tidy(() => tf.moments(model.getLayer('stem_conv').apply(x) as tf.Tensor, [0, 1, 2]).mean.dataSync());
-    step.run(x, y);
+    await step.run(x, y);
     const movingMean = model.getLayer('stem_bn').getWeights()[2].dataSync();
     Array.from(stem).forEach((mean, channel) => expect(movingMean[channel]).toBeCloseTo(0.1 * mean, 5));
     step.dispose();
@@ -115,9 +115,9 @@ describe('createTrainStep', () => {
 
   it('gives the same loss curve on wasm as on cpu for 20 steps from the same weights (within 1e-3)', async () => {
     await selectBackend('cpu');
-    const reference = lossCurve(undefined, 20);
+    const reference = await lossCurve(undefined, 20);
     await selectBackend('wasm');
-    const wasm = lossCurve(reference.weights, 20);
+    const wasm = await lossCurve(reference.weights, 20);
     expect(reference.losses[19]).toBeLessThan(reference.losses[0]);
     wasm.losses.forEach((loss, index) => expect(Math.abs(loss - reference.losses[index])).toBeLessThan(1e-3));
   });
@@ -127,13 +127,13 @@ describe('createTrainStep', () => {
     const model = buildBenchResnet({ width: 2, inputShape: [8, 8, 1], classes: 10, seed: 2 });
     const { x, y } = batchOf(9, 4, 8, 1, 10);
     const step = createTrainStep(tf, model, { learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4 });
-    step.run(x, y);
+    await step.run(x, y);
     const gradientOf = createInputGradient(tf, model);
     gradientOf(x, y).dispose();
     const tensors = tf.memory().numTensors;
     const buffers = tf.backend().numDataIds();
     for (let index = 0; index < 200; index += 1) {
-      step.run(x, y);
+      await step.run(x, y);
     }
     expect(tf.memory().numTensors).toBe(tensors);
     let adversarial = x.clone();

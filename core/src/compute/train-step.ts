@@ -14,8 +14,11 @@ export interface SgdStepOptions {
 
 /** A reusable training step bound to one model; owns its momentum buffers. */
 export interface TrainStep {
-  /** Runs one step on a batch (images in [0, 1], int32 labels) and returns the mean cross-entropy loss before the update. */
-  run(x: Tensor4D, y: Tensor1D): number;
+  /**
+   * Runs one step on a batch (images in [0, 1], int32 labels) and resolves to the mean cross-entropy loss before
+   * the update. The loss is read asynchronously, so this works on backends without synchronous reads (webgpu).
+   */
+  run(x: Tensor4D, y: Tensor1D): Promise<number>;
   /** Changes the step size used by the next calls (for schedules). */
   setLearningRate(learningRate: number): void;
   /** Disposes the momentum buffers. The model is not touched. */
@@ -82,7 +85,7 @@ export function createTrainStep(tf: TensorFlow, model: LayersModel, options: Sgd
   const trainable = (): Variable[] => model.trainableWeights.map((weight) => weight.read() as Variable);
 
   return {
-    run(x: Tensor4D, y: Tensor1D): number {
+    async run(x: Tensor4D, y: Tensor1D): Promise<number> {
       if (disposed) {
         throw new Error('createTrainStep: run() called after dispose()');
       }
@@ -110,9 +113,11 @@ export function createTrainStep(tf: TensorFlow, model: LayersModel, options: Sgd
         }
         return value;
       });
-      const loss = lossTensor.dataSync()[0];
-      lossTensor.dispose();
-      return loss;
+      try {
+        return (await lossTensor.data())[0];
+      } finally {
+        lossTensor.dispose();
+      }
     },
     setLearningRate(next: number): void {
       learningRate = next;

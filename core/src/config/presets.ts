@@ -55,3 +55,10 @@ export const DEFAULT_PRESET = 'quick';
 
 /** Placeholder in presets for values the user must supply. */
 export const REQUIRED_PLACEHOLDER = 'REQUIRED';
+
+/** One line per built-in preset, for `advbench presets list`. */
+export const PRESET_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
+  smoke: 'seconds: 256 training and 32 test images, 1-2 epochs, PGD-3 (for tests and a first look)',
+  quick: 'the default: 12,000 training and 500 test images of the shipped Fashion-MNIST, bench-resnet, PGD-20 (minutes on a CPU)',
+  paper: "the paper's ImageNet / ResNet-152 / PGD-500 setting (needs an ImageNet-style folder, converted weights and a GPU)",
+});

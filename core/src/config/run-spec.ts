@@ -12,15 +12,15 @@ export interface PluginEntrySpec {
 
 /** The dataset part of a run. */
 export interface DatasetSpec {
-  /** `fashion-mnist`, `idx:<folder>`, `cifar10:<folder>`, `imagefolder:<folder>`. */
+  /** `fashion-mnist`, `idx:<folder>`, `cifar10:<folder>`, `imagefolder:<folder>`, `imagenet:<folder>`. */
   reference: string;
   /** Training examples to use (stratified, seeded); undefined = all. */
   trainSamples?: number;
   /** Test examples to evaluate (stratified, seeded); undefined = all. */
   testSamples?: number;
-  /** imagefolder only: resize the shorter side to this (default 256). */
+  /** imagefolder and imagenet: resize the shorter side to this (default 256). */
   resize?: number;
-  /** imagefolder only: centre-crop size (default 224). */
+  /** imagefolder and imagenet: centre-crop size (default 224). */
   crop?: number;
   /** imagefolder only: a class-index JSON file. */
   classIndex?: string;
@@ -34,8 +34,14 @@ export interface ModelSpec {
   weights?: string;
 }
 
-/** Compute backends. `auto` picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * Every compute backend choice. `auto` picks tfjs-node-gpu > webgpu (on a hardware GPU adapter only) > tfjs-node >
+ * wasm > cpu.
+ */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** A compute backend choice (see {@link BACKEND_CHOICES}). */
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The one typed, validated description of a run. */
 export interface RunSpec {

@@ -3,9 +3,10 @@ import { parseEpsilon } from './parse-epsilon.js';
 import type { RawConfig } from './presets.js';
 import { REQUIRED_PLACEHOLDER } from './presets.js';
 import type { BackendChoice, DatasetSpec, ModelSpec, PluginEntrySpec, RunSpec } from './run-spec.js';
+import { BACKEND_CHOICES } from './run-spec.js';
 
 const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'cacheDirectory', 'plugins'] as const;
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /** Where the config came from, for messages: `config file runs.json` or `preset quick`. */
 export interface ConfigOrigin {

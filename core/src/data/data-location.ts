@@ -8,3 +8,8 @@ import { fileURLToPath } from 'node:url';
 export function shippedFashionMnistFolder(): string {
   return fileURLToPath(new URL('../../data/fashion-mnist/', import.meta.url)).replace(/[\\/]$/, '');
 }
+
+/** The shipped list of the 1000 ImageNet-1k classes (`core/data/imagenet/imagenet-1k-classes.tsv`: wnid, tab, name). */
+export function shippedImagenetClassesFile(): string {
+  return fileURLToPath(new URL('../../data/imagenet/imagenet-1k-classes.tsv', import.meta.url));
+}

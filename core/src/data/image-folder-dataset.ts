@@ -34,13 +34,7 @@ export interface ImageFolderOptions {
  * unless a class index lists it.
  */
 export async function loadImageFolderDataset(folder: string, options: ImageFolderOptions = {}): Promise<LoadedDataset> {
-  const resize = options.resize ?? DEFAULT_RESIZE;
-  const crop = options.crop ?? DEFAULT_CROP;
-  checkSize('dataset.resize', resize);
-  checkSize('dataset.crop', crop);
-  if (crop > resize) {
-    throw inputError(DATASET_REFERENCE, `dataset.crop (${crop}) must not exceed dataset.resize (${resize})`, { details: { path: 'dataset.crop', crop, resize } });
-  }
+  const { resize, crop } = imageGeometry(options);
   await assertFolder(folder);
   const trainFolders = await listClassFolders(`${folder}/train`);
   const valFolders = await listClassFolders(`${folder}/val`);
@@ -71,8 +65,23 @@ export async function loadImageFolderDataset(folder: string, options: ImageFolde
   };
 }
 
+/**
+ * The resize and crop of an image-folder style loader (defaults 256 and 224), checked: integers from 1 to 4096, crop
+ * at most resize; anything else is an exit-2 error naming the option.
+ */
+export function imageGeometry(options: { resize?: number; crop?: number }): { resize: number; crop: number } {
+  const resize = options.resize ?? DEFAULT_RESIZE;
+  const crop = options.crop ?? DEFAULT_CROP;
+  checkSize('dataset.resize', resize);
+  checkSize('dataset.crop', crop);
+  if (crop > resize) {
+    throw inputError(DATASET_REFERENCE, `dataset.crop (${crop}) must not exceed dataset.resize (${resize})`, { details: { path: 'dataset.crop', crop, resize } });
+  }
+  return { resize, crop };
+}
+
 /** SHA-256 of the listing (class folder and file name of every image), so a large tree gives a small fingerprint. */
-function hashLines(lines: string[]): string {
+export function hashLines(lines: string[]): string {
   const hash = createHash('sha256');
   for (const line of lines) hash.update(`${line}\n`);
   return hash.digest('hex');

@@ -29,12 +29,13 @@ async function collect(batches: AsyncIterable<RawBatch>): Promise<RawBatch[]> {
 }
 
 describe('parseDatasetReference', () => {
-  it('knows the four schemes and lists them for anything else', () => {
+  it('knows the five schemes and lists them for anything else', () => {
     expect(parseDatasetReference('fashion-mnist')).toEqual({ scheme: 'fashion-mnist' });
     expect(parseDatasetReference('idx:/data/mnist')).toEqual({ scheme: 'idx', folder: '/data/mnist' });
     expect(parseDatasetReference('cifar10:/c')).toMatchObject({ scheme: 'cifar10' });
     expect(parseDatasetReference('imagefolder:/i')).toMatchObject({ scheme: 'imagefolder' });
-    expect(() => parseDatasetReference('mnist')).toThrow(/unknown dataset reference "mnist"; known: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>/);
+    expect(parseDatasetReference('imagenet:/n')).toMatchObject({ scheme: 'imagenet', folder: '/n' });
+    expect(() => parseDatasetReference('mnist')).toThrow(/unknown dataset reference "mnist"; known: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>, imagenet:<folder>/);
     expect(() => parseDatasetReference('idx:')).toThrow(/names no folder/);
   });
 });
@@ -90,7 +91,7 @@ describe('openDataset', () => {
       message: expect.stringContaining('dataset.trainSamples must be an integer from 1 to 200'),
     });
     await expect(openDataset({ reference: `idx:${folder}`, testSamples: 0 }, { seed: 0 })).rejects.toMatchObject({ exitCode: 2 });
-    await expect(openDataset({ reference: `idx:${folder}`, crop: 20 }, { seed: 0 })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('dataset.crop applies to imagefolder datasets only') });
+    await expect(openDataset({ reference: `idx:${folder}`, crop: 20 }, { seed: 0 })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('dataset.crop applies to imagefolder and imagenet datasets only') });
     await expect(openDataset({ reference: 'svhn:/x' }, { seed: 0 })).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_DATASET_REFERENCE' });
   });
 

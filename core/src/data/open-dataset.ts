@@ -9,12 +9,13 @@ import { DATASET_REFERENCE, DATASET_SUBSET } from './dataset-errors.js';
 import type { DataSplit, Dataset, LabelledSplit, LoadedDataset } from './dataset-types.js';
 import { loadIdxDataset } from './idx-dataset.js';
 import { loadImageFolderDataset } from './image-folder-dataset.js';
+import { loadImagenetDataset } from './imagenet-dataset.js';
 import { FASHION_MNIST } from './known-checksums.js';
 import { stratifiedSubset } from './stratified-subset.js';
 import { SubsetSplit } from './subset-split.js';
 
 /** The dataset references advbench understands. */
-export const DATASET_SCHEMES = ['fashion-mnist', 'idx:<folder>', 'cifar10:<folder>', 'imagefolder:<folder>'] as const;
+export const DATASET_SCHEMES = ['fashion-mnist', 'idx:<folder>', 'cifar10:<folder>', 'imagefolder:<folder>', 'imagenet:<folder>'] as const;
 
 /** Version of the subset rule, part of the content hash so a change of rule changes every cache key. */
 const SUBSET_RULE = 'stratified-v1';
@@ -66,9 +67,9 @@ export async function openDataset(spec: DatasetSpec, options: OpenDatasetOptions
 }
 
 /** Splits `reference` into its scheme and folder; unknown schemes are exit-2 errors listing the known ones. */
-export function parseDatasetReference(reference: string): { scheme: 'fashion-mnist' | 'idx' | 'cifar10' | 'imagefolder'; folder?: string } {
+export function parseDatasetReference(reference: string): { scheme: 'fashion-mnist' | 'idx' | 'cifar10' | 'imagefolder' | 'imagenet'; folder?: string } {
   if (reference === 'fashion-mnist') return { scheme: 'fashion-mnist' };
-  const match = /^(idx|cifar10|imagefolder):(.*)$/.exec(reference);
+  const match = /^(idx|cifar10|imagefolder|imagenet):(.*)$/.exec(reference);
   if (match === null) {
     throw inputError(DATASET_REFERENCE, `unknown dataset reference "${reference}"; known: ${DATASET_SCHEMES.join(', ')}`, {
       details: { path: 'dataset.reference', reference, known: [...DATASET_SCHEMES] },
@@ -77,16 +78,16 @@ export function parseDatasetReference(reference: string): { scheme: 'fashion-mni
   if (match[2].trim() === '') {
     throw inputError(DATASET_REFERENCE, `dataset reference "${reference}" names no folder; write ${match[1]}:<folder>`, { details: { path: 'dataset.reference', reference } });
   }
-  return { scheme: match[1] as 'idx' | 'cifar10' | 'imagefolder', folder: resolve(match[2]) };
+  return { scheme: match[1] as 'idx' | 'cifar10' | 'imagefolder' | 'imagenet', folder: resolve(match[2]) };
 }
 
 async function loadReference(spec: DatasetSpec, options: OpenDatasetOptions): Promise<LoadedDataset> {
   const { scheme, folder } = parseDatasetReference(spec.reference);
-  if (scheme !== 'imagefolder') {
-    for (const key of ['resize', 'crop', 'classIndex'] as const) {
-      if (spec[key] !== undefined) {
-        throw inputError(DATASET_REFERENCE, `dataset.${key} applies to imagefolder datasets only, not to "${spec.reference}"`, { details: { path: `dataset.${key}` } });
-      }
+  for (const key of ['resize', 'crop', 'classIndex'] as const) {
+    const applies = key === 'classIndex' ? scheme === 'imagefolder' : scheme === 'imagefolder' || scheme === 'imagenet';
+    if (spec[key] !== undefined && !applies) {
+      const which = key === 'classIndex' ? 'imagefolder datasets only (imagenet: always uses the standard 1000-class order)' : 'imagefolder and imagenet datasets only';
+      throw inputError(DATASET_REFERENCE, `dataset.${key} applies to ${which}, not to "${spec.reference}"`, { details: { path: `dataset.${key}` } });
     }
   }
   switch (scheme) {
@@ -103,6 +104,8 @@ async function loadReference(spec: DatasetSpec, options: OpenDatasetOptions): Pr
         classIndex: spec.classIndex === undefined ? undefined : resolve(spec.classIndex),
         onImageDecoded: options.onImageDecoded,
       });
+    case 'imagenet':
+      return loadImagenetDataset(folder!, { resize: spec.resize, crop: spec.crop, onImageDecoded: options.onImageDecoded });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AttackFactory } from './attack-types.js';
 import type { TrainingCost } from './defense-types.js';
+import type { OptionsReader } from './options-reader.js';
 import type { RandomSource } from './random-types.js';
 import type { ImageShape, LayersModel, Tensor1D, Tensor4D, TensorFlow } from './tensor-types.js';
 
@@ -196,4 +197,9 @@ export interface PluginContext {
   readonly entryName: string;
   /** The run's base model, trained or loaded once per run (memoised). */
   base(): Promise<BaseModel>;
+  /**
+   * An {@link OptionsReader} over `raw` (`where` names it in errors), for plain-JS plugins that import nothing from
+   * advbench, for example to read nested option objects in `create`. The same reader `parseOptions` gets.
+   */
+  readOptions(raw: unknown, where: string): OptionsReader;
 }

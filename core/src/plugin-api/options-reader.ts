@@ -154,3 +154,15 @@ export function applyPreset(raw: unknown, presets: Readonly<Record<string, Recor
   }
   return { ...presets[preset], ...rest };
 }
+
+/**
+ * What advbench hands every plugin that imports nothing from it: the second argument of `parseOptions` and, in
+ * `create`, `context.readOptions`. `readOptions(raw, where)` is `new OptionsReader(raw, where)`.
+ */
+export interface OptionsTools {
+  /** An {@link OptionsReader} over `raw`; `where` names the options in errors (for example `bit-depth options`). */
+  readOptions(raw: unknown, where: string): OptionsReader;
+}
+
+/** The {@link OptionsTools} advbench passes to plugins. */
+export const optionsTools: OptionsTools = Object.freeze({ readOptions: (raw: unknown, where: string) => new OptionsReader(raw, where) });

@@ -1,6 +1,7 @@
 import type { AttackInstance } from './attack-types.js';
 import type { PluginContext } from './context-types.js';
 import type { DefenseInstance } from './defense-types.js';
+import type { OptionsTools } from './options-reader.js';
 
 /** The plugin API version this core speaks. */
 export const PLUGIN_API_VERSION = 'v1';
@@ -21,8 +22,12 @@ export interface PluginBase<Options> {
   readonly description: string;
   /** Named option sets (`main`, `paper`...) that `{ "preset": "main" }` in options selects. */
   readonly presets?: Readonly<Record<string, Record<string, unknown>>>;
-  /** Validates raw options (from JSON) and fills defaults; throws exit-2 errors naming the key. */
-  parseOptions(raw: unknown): Options;
+  /**
+   * Validates raw options (from JSON) and fills defaults; throws exit-2 errors naming the key. advbench passes
+   * `tools` as the second argument, so plain-JS plugins (no import from advbench) get the {@link OptionsReader}:
+   * `parseOptions(raw, { readOptions }) { const read = readOptions(raw, 'my options'); ... read.done(); }`.
+   */
+  parseOptions(raw: unknown, tools?: OptionsTools): Options;
 }
 
 /** A defense plugin. */

@@ -1,4 +1,4 @@
-import { applyPreset, isAdvbenchError, inputError, type Plugin } from '../plugin-api/index.js';
+import { applyPreset, isAdvbenchError, inputError, optionsTools, type Plugin } from '../plugin-api/index.js';
 
 /**
  * Expands a `preset` key against the plugin's presets, then runs the plugin's own `parseOptions`.
@@ -7,7 +7,7 @@ import { applyPreset, isAdvbenchError, inputError, type Plugin } from '../plugin
 export function parsePluginOptions(plugin: Plugin, raw: unknown, where: string): unknown {
   const expanded = applyPreset(raw, plugin.presets, where);
   try {
-    return plugin.parseOptions(expanded);
+    return plugin.parseOptions(expanded, optionsTools);
   } catch (error) {
     if (isAdvbenchError(error)) {
       if (error.exitCode === 2 && !error.message.includes(where)) {

@@ -35,12 +35,12 @@ function rogueAttack(push: number): AttackInstance {
 }
 
 describe('projectToBall', () => {
-  it('clips into the ball and [0, 1], counts corrected examples and replaces NaN with the clean pixel', () => {
+  it('clips into the ball and [0, 1], counts corrected examples and replaces NaN with the clean pixel', async () => {
     const x = tf.tensor4d([0.2, 0.95, 0.5, 0.5, 0.1, 0.1], [3, 2, 1, 1]);
     // example 0: inside the ball; example 1: outside (0.5 + 0.3); example 2: NaN.
     const candidate = tf.tensor4d([0.25, 1.0, 0.8, 0.5, Number.NaN, 0.1], [3, 2, 1, 1]);
     const before = tf.memory().numTensors;
-    const { projected, corrections } = projectToBall(tf, candidate, x, 0.1);
+    const { projected, corrections } = await projectToBall(tf, candidate, x, 0.1);
     expect(corrections).toBe(2);
     const values = Array.from(projected.dataSync());
     const expected = [0.25, 1.0, 0.6, 0.5, 0.1, 0.1];

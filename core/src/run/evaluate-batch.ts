@@ -64,7 +64,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
         if (!sameShape(candidate.shape, x.shape)) {
           throw new AdvbenchError('ADVBENCH_ERR_ATTACK_OUTPUT', `the attack returned images of shape [${candidate.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}]`);
         }
-        const projection = projectToBall(tf, candidate, x, input.epsilon);
+        const projection = await projectToBall(tf, candidate, x, input.epsilon);
         judged = projection.projected;
         corrections = projection.corrections;
       }
@@ -80,8 +80,12 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
       }
       return tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'int32');
     });
-    const values = correctTensor.dataSync() as Int32Array;
-    correctTensor.dispose();
+    let values: Int32Array;
+    try {
+      values = (await correctTensor.data()) as Int32Array;
+    } finally {
+      correctTensor.dispose();
+    }
     return { correct: Uint8Array.from(values), corrections };
   } finally {
     if (judged !== x) judged.dispose();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FileModelCache } from '../cache/model-cache.js';
 import {
   AdvbenchError,
+  optionsTools,
   type AttackFactory,
   type BaseModel,
   type DatasetAccess,
@@ -90,5 +91,6 @@ export function createPluginContext(parts: PluginContextParts): PluginContext {
       basePromise ??= parts.base();
       return basePromise;
     },
+    readOptions: optionsTools.readOptions,
   };
 }

@@ -16,7 +16,7 @@ export const PROJECTION_TOLERANCE = 1e-6;
  * into [0, 1], replacing NaN with the clean pixel, and counts the examples that needed correcting. The harness does
  * this to every attack output, whatever the plugin claims. Neither input is disposed.
  */
-export function projectToBall(tf: TensorFlow, candidate: Tensor4D, x: Tensor4D, epsilon: number): ProjectionResult {
+export async function projectToBall(tf: TensorFlow, candidate: Tensor4D, x: Tensor4D, epsilon: number): Promise<ProjectionResult> {
   const [projected, correctedFlags] = tf.tidy(() => {
     const finite = tf.where(tf.isNaN(candidate), x, candidate);
     const lower = tf.maximum(tf.sub(x, epsilon), 0);
@@ -26,7 +26,13 @@ export function projectToBall(tf: TensorFlow, candidate: Tensor4D, x: Tensor4D, 
     const hadNaN = tf.any(tf.isNaN(candidate), [1, 2, 3]);
     return [inside, tf.cast(tf.logicalOr(moved, hadNaN), 'int32')];
   });
-  const corrections = (correctedFlags.dataSync() as Int32Array).reduce((sum, flag) => sum + flag, 0);
-  correctedFlags.dispose();
-  return { projected, corrections };
+  try {
+    const corrections = ((await correctedFlags.data()) as Int32Array).reduce((sum, flag) => sum + flag, 0);
+    return { projected, corrections };
+  } catch (error) {
+    projected.dispose();
+    throw error;
+  } finally {
+    correctedFlags.dispose();
+  }
 }

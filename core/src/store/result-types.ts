@@ -24,7 +24,7 @@ export interface AccuracyEstimate {
 
 /** The compute backend a run used. */
 export interface BackendInfo {
-  /** `tensorflow` (tfjs-node, CPU or CUDA), `wasm` or `cpu`. */
+  /** `tensorflow` (tfjs-node, CPU or CUDA), `webgpu`, `wasm` or `cpu`. */
   name: string;
   /** Package that provided it, for example `@tensorflow/tfjs-backend-wasm`. */
   package: string;
@@ -34,12 +34,46 @@ export interface BackendInfo {
   threads: number;
   /** Whether wasm SIMD is on (wasm only). */
   simd?: boolean;
-  /** Whether a CUDA GPU is used. */
+  /** Whether a GPU is used (tfjs-node-gpu's CUDA, or webgpu on a hardware adapter). */
   gpu: boolean;
+  /** The WebGPU adapter and the Dawn package (webgpu only): name, vendor, whether it is software, every limit. */
+  webgpu?: WebgpuBackendDescription;
+}
+
+/** What a result records about the WebGPU adapter it ran on. */
+export interface WebgpuBackendDescription {
+  /** The Dawn for Node package and version, for example `webgpu@0.6.2`. */
+  package: string;
+  /** Adapter vendor, for example `nvidia` or `mesa`. */
+  vendor: string;
+  /** Adapter architecture; `software` for CPU implementations. */
+  architecture: string;
+  /** Device name. */
+  device: string;
+  /** Driver description, for example `llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)`. */
+  description: string;
+  /** Whether the adapter computes on the CPU (lavapipe, SwiftShader...). */
+  software: boolean;
+  /** Every adapter limit, each requested at its maximum (so also the device's limits). */
+  limits: Record<string, number>;
 }
 
 /** Status of a defense or a cell. */
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** What a defense declares about one of its attack surfaces (recorded after prepare). */
+export interface SurfaceSummary {
+  /** Surface name. */
+  name: string;
+  /** The defense's one-line description of it. */
+  description: string;
+  /** `logits` or `log-probabilities`. */
+  output: 'logits' | 'log-probabilities';
+  /** True when its forward pass draws randomness. */
+  randomized: boolean;
+  /** True when its arg-max is the decision rule itself; false for surrogates (absent in the plugin means false). */
+  exact: boolean;
+}
 
 /** One defense entry of a run. */
 export interface DefenseResult {
@@ -59,6 +93,10 @@ export interface DefenseResult {
   cleanAccuracy?: AccuracyEstimate;
   /** Surfaces the defense offers. */
   surfaces: string[];
+  /** Whether the decision rule (`classifier.predict`) is randomized (present once prepared). */
+  randomized?: boolean;
+  /** Each offered surface's description, output kind, randomness and exactness (present once prepared). */
+  surfaceDetails?: SurfaceSummary[];
   /** Status. */
   status: ItemStatus;
   /** Error message when failed. */

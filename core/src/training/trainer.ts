@@ -117,7 +117,7 @@ async function train(dependencies: TrainerDependencies, options: TrainOptions): 
             backwardPasses += transformed.extraBackwardPasses ?? 0;
           }
           const size = used.x.shape[0];
-          const loss = trainStep.run(used.x, used.y);
+          const loss = await trainStep.run(used.x, used.y);
           if (!Number.isFinite(loss)) {
             throw new AdvbenchError(TRAINING_DIVERGED, `training (${options.phase}) diverged: loss ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate`, { details: { phase: options.phase, epoch: epoch + 1, step } });
           }

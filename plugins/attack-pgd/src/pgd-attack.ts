@@ -3,6 +3,7 @@ import type { AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { perExampleLoss } from './per-example-loss.js';
 import { resolveStepSize, type PgdOptions } from './pgd-options.js';
+import { readMean } from './read-mean.js';
 
 /** Code of the error thrown when the attack stops because its signal was aborted. */
 export const ATTACK_ABORTED = 'ADVBENCH_ERR_ABORTED';
@@ -136,7 +137,7 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
     }
   }
   const best: Best = { x: x.clone(), loss: tf.fill([batch], Number.NEGATIVE_INFINITY) as Tensor1D, fooled: tf.zeros([batch], 'float32') as Tensor1D };
-  const successRate = () => tf.tidy(() => tf.mean(best.fooled).dataSync()[0]);
+  const successRate = (): Promise<number> => readMean(tf, best.fooled);
   try {
     for (let restart = 1; restart <= options.restarts; restart += 1) {
       const restartRng = rng.fork(`restart ${restart}`);
@@ -146,11 +147,11 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
           throwIfAborted(signal, restart, step);
           const evaluation = evaluate(tf, surface, current, y, restartRng, draws, step < options.steps);
           consider(tf, best, current, evaluation, surface.randomized);
-          const rate = successRate();
+          const rate = await successRate();
           // Every example fooled (and frozen) on a deterministic surface: further steps cannot change the result.
           const finished = step === options.steps || (rate === 1 && !surface.randomized);
           if (onStep && step > 0 && (step % options.progressEvery === 0 || finished)) {
-            const loss = tf.tidy(() => tf.mean(evaluation.loss).dataSync()[0]);
+            const loss = await readMean(tf, evaluation.loss);
             onStep({ step, steps: options.steps, restart, restarts: options.restarts, successRate: rate, loss });
           }
           if (!finished) {
@@ -167,7 +168,7 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
       } finally {
         current.dispose();
       }
-      if (successRate() === 1 && !surface.randomized) break;
+      if ((await successRate()) === 1 && !surface.randomized) break;
     }
     return best.x;
   } catch (error) {
@@ -197,7 +198,7 @@ async function lastIterate(
       current = next;
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).
-        const [loss, successRate] = tf.tidy(() => [tf.mean(evaluation.loss), tf.mean(evaluation.fooled)].map((tensor) => tensor.dataSync()[0]));
+        const [loss, successRate] = [await readMean(tf, evaluation.loss), await readMean(tf, evaluation.fooled)];
         onStep({ step, steps: options.steps, restart: 1, restarts: 1, successRate, loss });
       }
       tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);

@@ -7,6 +7,7 @@ import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summari
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
 import { imagesFromDescription, toInlineImage, type InlineImage } from './defense-images.js';
+import { defenseSurfaceRows } from './defense-surfaces.js';
 import type { PixelImage } from './png-data-url.js';
 
 /** Options of {@link renderReport}. */
@@ -129,6 +130,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     literature,
     literatureSource: LITERATURE_SOURCE,
     failures,
+    surfaces: defenseSurfaceRows(results),
     images,
     cells,
     metadata,

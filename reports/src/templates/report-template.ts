@@ -80,6 +80,16 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 </div>
 {{else}}<p class="muted" id="no-failures">None: every cell that ran finished.</p>{{/if}}
 
+<h2 id="defense-surfaces">Decision rules and surfaces</h2>
+<table id="surface-table">
+<thead><tr><th class="name">defense</th><th class="name">decision rule</th><th class="name">surface</th><th class="name">description</th><th class="name">output</th><th class="name">randomness</th><th class="name">exactness</th><th class="name">attacked</th></tr></thead>
+<tbody>
+{{#each surfaces}}{{#if surfaces.length}}{{#each surfaces}}<tr class="surface-row" data-defense="{{../defense}}" data-surface="{{name}}"><td class="name">{{../defense}}</td><td class="name">{{../rule}}</td><td class="name">{{name}}</td><td class="name">{{description}}</td><td class="name">{{output}}</td><td class="name">{{randomness}}</td><td class="name">{{exactness}}</td><td class="name">{{#if attacked}}yes{{else}}no{{/if}}</td></tr>
+{{/each}}{{else}}<tr class="surface-row" data-defense="{{defense}}"><td class="name">{{defense}}</td><td class="name">{{rule}}</td><td class="name muted" colspan="6">surfaces not recorded (the defense was not prepared)</td></tr>
+{{/if}}{{/each}}
+</tbody>
+</table>
+
 {{#if images.length}}
 <h2 id="defense-images">Defense images</h2>
 {{#each images}}<div class="images" data-defense="{{defense}}"><h3>{{defense}}</h3>{{#each items}}<figure><img src="{{{dataUrl}}}" alt="{{label}}"><figcaption>{{label}}</figcaption></figure>{{/each}}</div>{{/each}}

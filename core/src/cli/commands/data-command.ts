@@ -32,14 +32,14 @@ export function dataCommand(): Command {
   data
     .command('describe')
     .description('open a dataset (checking its files) and print its name, counts, input shape, classes and checksum status')
-    .argument('<dataset>', 'fashion-mnist, idx:<folder>, cifar10:<folder> or imagefolder:<folder>')
+    .argument('<dataset>', 'fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder> or imagenet:<folder>')
     .option('--json', 'print only JSON on stdout')
     .option('--train-samples <n>', 'stratified subset of the training images', positiveInteger)
     .option('--test-samples <n>', 'stratified subset of the test images', positiveInteger)
     .option('--seed <n>', 'seed of the subset choice', seedValue, 0)
     .option('--no-verify', 'skip checking the files against known checksums')
-    .option('--resize <n>', 'imagefolder: resize the shorter side to n (default 256)', positiveInteger)
-    .option('--crop <n>', 'imagefolder: centre-crop size (default 224)', positiveInteger)
+    .option('--resize <n>', 'imagefolder, imagenet: resize the shorter side to n (default 256)', positiveInteger)
+    .option('--crop <n>', 'imagefolder, imagenet: centre-crop size (default 224)', positiveInteger)
     .option('--class-index <file>', 'imagefolder: class-index JSON (default: sorted class folder names)')
     .action(async (reference: string, flags: DescribeFlags) => {
       const { describeDataset, formatDatasetDescription } = await import('../../data/describe-dataset.js');

@@ -38,7 +38,10 @@ describe('advbench models', () => {
     const { code, stdout } = await advbench('models', 'list', '--json');
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Array<{ name: string; defaultInputShape: number[] }>;
-    expect(rows.map((row) => row.name)).toEqual(['bench-resnet', 'resnet8', 'resnet20', 'resnet50', 'resnet101', 'resnet152']);
+    expect(rows.map((row) => row.name)).toEqual([
+      'bench-resnet', 'resnet8', 'resnet20', 'resnet50', 'resnet101', 'resnet152',
+      'tv-resnet18', 'tv-resnet34', 'tv-resnet50', 'tv-resnet101', 'tv-resnet152', 'tv-wide-resnet50-2',
+    ]);
     expect(rows.find((row) => row.name === 'resnet152')!.defaultInputShape).toEqual([224, 224, 3]);
   });
 
@@ -87,6 +90,25 @@ describe('advbench models', () => {
     expect(bad.stderr).toContain('layer "stage2_block2_1_conv"');
     expect(bad.stderr).toContain('[3, 3, 64, 16]');
     expect(bad.stderr).toContain('[3, 3, 32, 32]');
+  });
+
+  it('import exits 2 for a state_dict that does not match, naming the keys, and for a non-torchvision architecture; writes nothing', async () => {
+    const header = new TextEncoder().encode(JSON.stringify({ 'fc.weight': { dtype: 'F32', shape: [10, 512], data_offsets: [0, 20480] }, 'extra.weight': { dtype: 'F32', shape: [1], data_offsets: [20480, 20484] } }));
+    const bytes = new Uint8Array(8 + header.length + 20484);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    const file = join(root, 'partial.safetensors');
+    await writeFile(file, bytes);
+    const out = join(root, 'imported');
+    const mismatch = await advbench('models', 'import', file, '--architecture', 'tv-resnet18', '--out', out, '--input', '32x32x3');
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain('[ADVBENCH_ERR_MODEL_WEIGHTS]');
+    expect(mismatch.stderr).toContain('missing keys conv1.weight, bn1.weight, bn1.bias, bn1.running_mean, bn1.running_var (and ');
+    expect(mismatch.stderr).toContain('unexpected keys extra.weight');
+    const keras = await advbench('models', 'import', file, '--architecture', 'resnet50', '--out', out);
+    expect(keras.code).toBe(2);
+    expect(keras.stderr).toContain('tv-resnet152');
+    await expect(readFile(join(out, 'model.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('parses HxWxC input shapes', () => {

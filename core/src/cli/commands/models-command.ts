@@ -24,7 +24,7 @@ interface DescribeFlags {
   json?: boolean;
 }
 
-/** `advbench models list` and `advbench models describe <name>`: the model zoo. */
+/** `advbench models list`, `advbench models describe <name>` and `advbench models import <file>`: the model zoo. */
 export function modelsCommand(): Command {
   const models = new Command('models').description('list and describe the model zoo');
   models
@@ -64,6 +64,30 @@ export function modelsCommand(): Command {
       await selectBackend('cpu');
       const description = await describeModel(name, { classes: flags.classes, inputShape: flags.input, weights: flags.weights });
       process.stdout.write(flags.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatModelDescription(description)}\n`);
+    });
+  models
+    .command('import')
+    .description('import a torchvision ResNet state_dict (.safetensors) into a tv-* zoo model and save it as a --weights folder')
+    .argument('<file>', 'the state_dict as .safetensors (safetensors.torch.save_file(model.state_dict(), path))')
+    .requiredOption('--architecture <name>', 'tv-resnet18, tv-resnet34, tv-resnet50, tv-resnet101, tv-resnet152 or tv-wide-resnet50-2')
+    .requiredOption('--out <folder>', 'checkpoint folder to write (tfjs layers format; replaced atomically)')
+    .option('--input <HxWxC>', 'input shape the saved model declares (default 224x224x3; use the run\'s crop)', parseInputShape)
+    .option('--json', 'print only JSON on stdout')
+    .action(async (file: string, flags: { architecture: string; out: string; input?: ImageShape; json?: boolean }) => {
+      const [{ selectBackend }, { importTorchvision }] = await Promise.all([
+        import('../../compute/select-backend.js'),
+        import('../../models/import/import-torchvision.js'),
+      ]);
+      await selectBackend('cpu');
+      const summary = await importTorchvision(file, { architecture: flags.architecture, out: flags.out, inputShape: flags.input });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `imported ${summary.tensors} tensors of ${summary.file} into ${summary.architecture} (${summary.parameters} parameters, ` +
+          `${summary.classes} classes, input ${summary.inputShape.join('x')}): ${summary.out}\n`,
+      );
     });
   return models;
 }

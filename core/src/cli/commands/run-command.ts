@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { BackendChoice } from '../../config/run-spec.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../config/run-spec.js';
 import { parseEpsilonList } from '../../config/parse-epsilon.js';
 import { inputError } from '../../plugin-api/errors.js';
 import type { RunFlags } from '../../run/run-from-cli.js';
 
-const BACKENDS: BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendChoice[] = [...BACKEND_CHOICES];
 
 /**
  * `advbench run`: runs (or resumes) a sweep and prints where the results are.
@@ -19,7 +19,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
     .option('--seed <n>', 'master seed, an integer in [0, 2^32 - 1]', parseSeed)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
-    .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>')
+    .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>, imagenet:<folder>')
     .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseCount)
     .option('--test-samples <n>', 'test examples to evaluate (stratified, seeded)', parseCount)
     .option('--model <name>', 'zoo model (advbench models list)')
@@ -27,7 +27,7 @@ export function runCommand(): Command {
     .option('--epsilons <list>', 'comma-separated budgets on the [0, 1] scale, e.g. 0,2/255,8/255', parseEpsilons)
     .option('--resume <dir>', 'continue the run stored in this out folder, with its own config')
     .option('--queue <url>', 'coordinate the run on a BullMQ queue: redis://[user:password@]host:port[/db] or rediss://; `advbench worker` processes compute it')
-    .option('--shard-size <n>', 'with --queue: test examples per cell job (default 0: one job per cell)', parseInteger)
+    .option('--shard-size <n>', 'with --queue: test examples per cell job (default 0: one job per cell)', parseShardSize)
     .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
     .option('--host <host>', 'host the live view listens on', '127.0.0.1')
     .option('--json', 'print only a JSON summary on stdout')
@@ -86,6 +86,10 @@ function parseSeed(value: string): number {
 
 function parseCount(value: string): number {
   return parseInteger(value, 1, Number.MAX_SAFE_INTEGER);
+}
+
+function parseShardSize(value: string): number {
+  return parseInteger(value, 0, Number.MAX_SAFE_INTEGER);
 }
 
 function parseEpsilons(value: string): number[] {

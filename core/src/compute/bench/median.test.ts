@@ -8,10 +8,15 @@ describe('median', () => {
     expect(() => median([])).toThrow(/empty/);
   });
 
-  it('runs warm-up then timed runs and returns a non-negative median', () => {
+  it('runs warm-up then timed runs, awaiting each, and returns a non-negative median', async () => {
     let calls = 0;
-    const result = medianMilliseconds(() => {
+    let running = false;
+    const result = await medianMilliseconds(async () => {
+      expect(running).toBe(false);
+      running = true;
+      await new Promise((resolve) => setTimeout(resolve, 1));
       calls += 1;
+      running = false;
     }, 2, 5);
     expect(calls).toBe(7);
     expect(result).toBeGreaterThanOrEqual(0);

@@ -8,15 +8,18 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs `work` `warmup` times untimed, then `repeat` times timed, and returns the median wall time in ms (as the PyTorch peer does). */
-export function medianMilliseconds(work: () => void, warmup: number, repeat: number): number {
+/**
+ * Runs `work` `warmup` times untimed, then `repeat` times timed, and returns the median wall time in ms (as the
+ * PyTorch peer does). `work` may be asynchronous (a GPU read-back): each run is awaited before the next starts.
+ */
+export async function medianMilliseconds(work: () => void | Promise<void>, warmup: number, repeat: number): Promise<number> {
   for (let index = 0; index < warmup; index += 1) {
-    work();
+    await work();
   }
   const times: number[] = [];
   for (let index = 0; index < repeat; index += 1) {
     const start = performance.now();
-    work();
+    await work();
     times.push(performance.now() - start);
   }
   return median(times);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ImageShape, LayersModel } from '../../plugin-api/index.js';
 import { inputError, isAdvbenchError } from '../../plugin-api/index.js';
 import { CaffePreprocessing } from '../zoo/caffe-preprocessing-layer.js';
+import '../zoo/imagenet-normalization-layer.js';
 import { buildModel } from '../zoo/model-zoo.js';
 import { assignWeights } from './assign-weights.js';
 import { readCheckpointMetadata } from './checkpoint-metadata.js';

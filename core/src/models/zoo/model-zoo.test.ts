@@ -21,7 +21,8 @@ describe('model zoo', () => {
   });
 
   it('lists the architectures', () => {
-    expect(listModels().map((entry) => entry.name)).toEqual(['bench-resnet', 'resnet8', 'resnet20', 'resnet50', 'resnet101', 'resnet152']);
+    expect(listModels().map((entry) => entry.name)).toEqual(['bench-resnet', 'resnet8', 'resnet20', 'resnet50', 'resnet101', 'resnet152',
+      'tv-resnet18', 'tv-resnet34', 'tv-resnet50', 'tv-resnet101', 'tv-resnet152', 'tv-wide-resnet50-2']);
     for (const entry of listModels()) expect(entry.description.length).toBeGreaterThan(10);
   });
 

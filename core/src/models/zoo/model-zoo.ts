@@ -3,6 +3,7 @@ import { inputError } from '../../plugin-api/index.js';
 import { buildBenchResnet } from './bench-resnet.js';
 import { buildCifarResnet } from './cifar-resnet.js';
 import { buildKerasResnet, checkKerasResnetInput } from './keras-resnet.js';
+import { buildTorchvisionResnet, checkTorchvisionResnetInput, TORCHVISION_RESNETS, type TorchvisionResnetName } from './torchvision-resnet.js';
 import { validateBuildOptions } from './validate-build-options.js';
 import type { ModelBuildOptions, ZooEntry } from './zoo-types.js';
 
@@ -40,7 +41,20 @@ const entries: readonly ZooEntry[] = [
     build: (options) => buildCifarResnet({ name: 'resnet20', width: 16, blocksPerStage: 3 }, options),
   },
   ...([50, 101, 152] as const).map(kerasResnetEntry),
+  ...(Object.keys(TORCHVISION_RESNETS) as TorchvisionResnetName[]).map(torchvisionResnetEntry),
 ];
+
+/** torchvision's ResNets (v1.5) and Wide-ResNet-50-2: `advbench models import` loads PyTorch state_dicts into them. */
+function torchvisionResnetEntry(name: TorchvisionResnetName): ZooEntry {
+  return {
+    name,
+    description: `torchvision ${TORCHVISION_RESNETS[name].torchvision} (ResNet v1.5 layout; imports PyTorch state_dicts), ImageNet normalization inside`,
+    defaultInputShape: [224, 224, 3],
+    defaultClasses: 1000,
+    checkInput: (inputShape) => checkTorchvisionResnetInput(name, inputShape),
+    build: (options) => buildTorchvisionResnet(name, options),
+  };
+}
 
 /** ResNet-50/101/152: the Keras applications layout, so converted Keras weights load into them. */
 function kerasResnetEntry(depth: 50 | 101 | 152): ZooEntry {

@@ -69,7 +69,7 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
         ...(entry.failure ? { error: entry.failure } : {}),
       };
       return before?.status === 'done'
-        ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, ...(before.probes ? { probes: before.probes } : {}) }
+        ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, ...(before.probes ? { probes: before.probes } : {}) }
         : base;
     }),
     cells: withCheckCells(scope, planned, stored).map((cell) => stored.finishedCells.get(cell.id) ?? cell),

@@ -1,15 +1,16 @@
 import type { TrainingCost } from '../../plugin-api/index.js';
+import type { SurfaceSummary } from '../../store/result-types.js';
 import { defenseEntry, messageOf, type RunScope } from './run-scope.js';
 
 /** What preparing a defense gave. */
 export type PrepareOutcome =
-  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[] }
+  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; randomized: boolean; surfaceDetails: SurfaceSummary[] }
   | { status: 'failed'; error: unknown; message: string }
   | { status: 'interrupted' };
 
 /**
  * Prepares the named defense entry (trains it, or loads it from the model cache) and returns its cost,
- * description and offered surfaces. A prepared entry is not prepared twice in one scope. A throw becomes
+ * description, offered surfaces (with what each declares) and whether its decision rule is randomized. A prepared entry is not prepared twice in one scope. A throw becomes
  * `failed` (the entry is marked failed, its cells fail), or `interrupted` when the run's signal was aborted.
  * Emits `train-start` and `train-end` on the scope's bus; writes nothing.
  */
@@ -24,7 +25,9 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     if (fresh) await instance.prepare();
     entry.prepared = true;
     const cost = instance.cost();
-    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: instance.surfaces().map((surface) => surface.name) };
+    const offered = instance.surfaces();
+    const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
+    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: offered.map((surface) => surface.name), randomized: instance.classifier.randomized, surfaceDetails };
     if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
     return outcome;
   } catch (error) {
