@@ -25,13 +25,48 @@ async function runConfig(config: Record<string, unknown>): Promise<{ results: Ru
 const verdicts = (results: RunResults, defense: string) => Object.fromEntries(results.defenses.find((entry) => entry.name === defense)!.checks!.map((check) => [check.id, check.verdict]));
 const flags = (results: RunResults, defense: string) => results.defenses.find((entry) => entry.name === defense)!.checks!.filter((check) => check.verdict === 'flag').map((check) => check.id);
 
+const bestKnownAt = (results: RunResults, defense: string, epsilon: number) => results.defenses.find((entry) => entry.name === defense)!.bestKnown!.find((point) => Math.abs(point.epsilon - epsilon) < 1e-9)!.accuracy;
+
+describe('the self-checking leaderboard on planted gradient-masking defenses (the attack suite, one CLI run)', () => {
+  it('flags the rounding and the saturated-softmax defenses at least twice each, and best-known accuracy exposes them', async () => {
+    const epsilon = 32 / 255;
+    const { results } = await runConfig({
+      dataset: { use: 'fashion-mnist', trainSamples: 1200, testSamples: 64 },
+      model: 'bench-resnet',
+      defenses: [{ use: 'none', options: { epochs: 3, batchSize: 64, learningRate: 0.05 } }, { use: fixture('defense-saturated-softmax') }, { use: fixture('defense-round-pixels') }],
+      attacks: [
+        { use: 'pgd', options: { steps: 10 } },
+        { use: 'apgd', name: 'apgd-dlr', options: { loss: 'dlr', iterations: 20 } },
+        { use: 'square', options: { queries: 1000 } },
+        { use: 'transfer', options: { attack: 'apgd', attackOptions: { loss: 'ce', iterations: 20 } } },
+      ],
+      epsilons: [0, epsilon],
+      seed: 0,
+      evalBatchSize: 64,
+    });
+    expect(results.status).toBe('completed');
+    const masked = ['saturated-softmax', 'round-pixels'];
+    for (const defense of masked) {
+      expect(flags(results, defense).length, `${defense}: ${flags(results, defense).join(', ')}`).toBeGreaterThanOrEqual(2);
+      expect(flags(results, defense)).toContain('zero-gradient');
+      // PGD-CE alone would rank it far above the undefended model; best-known brings it within 15 points.
+      const pgd = results.cells.find((cell) => cell.defense === defense && cell.attack === 'pgd' && cell.epsilon === epsilon && !cell.extra)!;
+      expect(pgd.result!.accuracy).toBeGreaterThan(bestKnownAt(results, 'none', epsilon) + 0.3);
+      expect(bestKnownAt(results, defense, epsilon)).toBeLessThanOrEqual(bestKnownAt(results, 'none', epsilon) + 0.15);
+    }
+    expect(flags(results, 'saturated-softmax')).toContain('margin-beats-ce');
+    expect(flags(results, 'round-pixels')).toContain('black-box-beats-white-box');
+    expect(flags(results, 'none')).toEqual([]);
+  }, 420_000);
+});
+
 describe('the self-checking leaderboard, with PGD only (smoke-sized, one CLI run)', () => {
   it('flags a randomized defense that does not declare it, and leaves the undefended and adversarially trained models unflagged', async () => {
     const { results, stderr, out } = await runConfig({
-      dataset: { use: 'fashion-mnist', trainSamples: 256, testSamples: 32 },
+      dataset: { use: 'fashion-mnist', trainSamples: 600, testSamples: 32 },
       model: 'bench-resnet',
       defenses: [
-        { use: 'none', options: { epochs: 1, batchSize: 64, learningRate: 0.05 } },
+        { use: 'none', options: { epochs: 2, batchSize: 64, learningRate: 0.05 } },
         { use: 'adv-training', options: { mode: 'fast', epochs: 1, batchSize: 64, epsilon: 8 / 255 } },
         { use: fixture('defense-undeclared-random') },
       ],
@@ -41,6 +76,7 @@ describe('the self-checking leaderboard, with PGD only (smoke-sized, one CLI run
       evalBatchSize: 32,
     });
     expect(results.status).toBe('completed');
+    expect(results.defenses[0].cleanAccuracy!.accuracy).toBeGreaterThan(0.3);
     expect(flags(results, 'undeclared-random')).toContain('randomized-undeclared');
     expect(flags(results, 'none')).toEqual([]);
     expect(flags(results, 'adv-training')).toEqual([]);

@@ -56,7 +56,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
   let corrections = 0;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
-    const candidate = await input.attack.run({ surface: input.surface, x, y, epsilon: input.epsilon, rng: input.rng.fork('attack'), signal: input.signal, onStep: input.onStep });
+    const candidate = await input.attack.run({ surface: input.surface, x, y, epsilon: input.epsilon, rng: input.rng.fork('attack'), signal: input.signal, onStep: input.onStep, classifier: input.classifier });
     try {
       if (candidate === x) {
         judged = x;

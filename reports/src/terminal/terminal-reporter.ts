@@ -70,7 +70,8 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
 
   const describeCell = (event: Extract<RunEvent, { type: 'cell-end' }>): string => {
     const cell = event.cell;
-    const head = `cell ${positions.get(cell.id) ?? ''} ${cell.defense} · ${cell.attack} · ${cell.surface} · ε=${formatEpsilon(cell.epsilon)}`;
+    const check = cell.extra ? ` · for check ${cell.extra.check}${Object.keys(cell.extra.overrides).length > 0 ? ` (${Object.entries(cell.extra.overrides).map(([key, value]) => `${key} ${String(value)}`).join(', ')})` : ''}, ${cell.examples?.length ?? 0} examples` : '';
+    const head = `cell ${positions.get(cell.id) ?? ''} ${cell.defense} · ${cell.attack} · ${cell.surface} · ε=${formatEpsilon(cell.epsilon)}${check}`;
     if (cell.status === 'failed') return `${head}: FAILED: ${cell.error ?? 'no error message'}`;
     const result = cell.result;
     const accuracy = result === undefined ? '—' : `${formatPercent(result.accuracy)}% (95% CI ${formatPercent(result.low)}–${formatPercent(result.high)}, n=${result.samples})`;
