@@ -13,7 +13,8 @@ const OUTPUT_TOLERANCE = 1e-4;
 /** Row sums of predict must be 1 within this. */
 const PROBABILITY_TOLERANCE = 1e-3;
 
-interface ProbeTally {
+/** What the probes counted so far, batch by batch. */
+export interface ProbeTally {
   differing: number;
   classChanges: number;
   undeclared: Set<string>;
@@ -39,7 +40,7 @@ export async function probeDefense(scope: RunScope, name: string, attackedSurfac
   const { tf } = scope;
   const examples = checkSubset(scope.dataset.info.testCount);
   const random = createRandom(hashString(`${scope.spec.seed}|probes|${name}`));
-  const tally: ProbeTally = { differing: 0, classChanges: 0, undeclared: new Set(), zero: new Map(), rows: 0, bad: 0 };
+  const tally = newProbeTally();
   try {
     const surfaces = instance.surfaces().filter((surface) => attackedSurfaces.includes(surface.name));
     let batchIndex = 0;
@@ -48,26 +49,44 @@ export async function probeDefense(scope: RunScope, name: string, attackedSurfac
       const x = tf.tensor4d(batch.images, [batch.count, height, width, channels], 'float32');
       const y = tf.tensor1d(batch.labels, 'int32');
       try {
-        const rng = random.fork(`batch-${batchIndex}`);
-        probePredictions(tf, instance.classifier, x, rng.fork('predict'), tally);
-        for (const surface of surfaces) {
-          probeSurfaceRepeat(tf, surface, x, rng.fork(`repeat:${surface.name}`), tally);
-          tally.zero.set(surface.name, (tally.zero.get(surface.name) ?? 0) + zeroGradientCount(tf, surface, x, y, scope.dataset.info.classes, rng.fork(`gradient:${surface.name}`)));
-        }
+        probeBatch(tf, { classifier: instance.classifier, surfaces, x, y, classes: scope.dataset.info.classes, rng: random.fork(`batch-${batchIndex}`) }, tally);
       } finally {
         tf.dispose([x, y]);
       }
       batchIndex += 1;
     }
-    return {
-      examples: examples.length,
-      randomness: { draws: RANDOMNESS_DRAWS, declared: instance.classifier.randomized, differing: tally.differing, classChanges: tally.classChanges, undeclaredSurfaces: [...tally.undeclared] },
-      zeroGradient: surfaces.map((surface) => ({ surface: surface.name, examples: examples.length, zero: tally.zero.get(surface.name) ?? 0 })),
-      probabilityOutput: { rows: tally.rows, bad: tally.bad, ...(tally.problem ? { problem: tally.problem } : {}) },
-    };
+    return probesOf(tally, examples.length, instance.classifier.randomized, surfaces);
   } catch (error) {
     return { examples: examples.length, error: messageOf(error) };
   }
+}
+
+/** An empty {@link ProbeTally}. */
+export function newProbeTally(): ProbeTally {
+  return { differing: 0, classChanges: 0, undeclared: new Set(), zero: new Map(), rows: 0, bad: 0 };
+}
+
+/**
+ * Probes one batch (the caller owns `x` and `y`): the predictions, each surface's repeat and its zero-gradient
+ * count, added to `tally`. Leaves no tensor behind.
+ */
+export function probeBatch(tf: TensorFlow, input: { classifier: Classifier; surfaces: readonly AttackSurface[]; x: Tensor4D; y: Tensor1D; classes: number; rng: RandomSource }, tally: ProbeTally): void {
+  const { x, y, rng } = input;
+  probePredictions(tf, input.classifier, x, rng.fork('predict'), tally);
+  for (const surface of input.surfaces) {
+    probeSurfaceRepeat(tf, surface, x, rng.fork(`repeat:${surface.name}`), tally);
+    tally.zero.set(surface.name, (tally.zero.get(surface.name) ?? 0) + zeroGradientCount(tf, surface, x, y, input.classes, rng.fork(`gradient:${surface.name}`)));
+  }
+}
+
+/** The stored probes from a finished tally over `examples` examples. */
+export function probesOf(tally: ProbeTally, examples: number, declared: boolean, surfaces: readonly AttackSurface[]): DefenseProbes {
+  return {
+    examples,
+    randomness: { draws: RANDOMNESS_DRAWS, declared, differing: tally.differing, classChanges: tally.classChanges, undeclaredSurfaces: [...tally.undeclared] },
+    zeroGradient: surfaces.map((surface) => ({ surface: surface.name, examples, zero: tally.zero.get(surface.name) ?? 0 })),
+    probabilityOutput: { rows: tally.rows, bad: tally.bad, ...(tally.problem ? { problem: tally.problem } : {}) },
+  };
 }
 
 /** Predicts the batch several times; counts examples whose rows differ, whose class changes, and rows that are not probabilities. */
