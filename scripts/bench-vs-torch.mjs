@@ -166,6 +166,10 @@ node scripts/bench-vs-torch.mjs      # or a single side: node core/bin/advbench.
 \`\`\`
 `;
 if (write) {
-  writeFileSync(join(root, 'docs/benchmarks.md'), markdown);
+  // Keep the zoo-model section that scripts/bench-model-vs-torch.mjs writes.
+  const path = join(root, 'docs/benchmarks.md');
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const kept = previous.match(/<!-- zoo-model-bench:begin -->[\s\S]*<!-- zoo-model-bench:end -->\n?/)?.[0];
+  writeFileSync(path, kept === undefined ? markdown : `${markdown}\n${kept}`);
   console.error('wrote docs/benchmarks.md');
 }

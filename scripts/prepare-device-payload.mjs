@@ -14,7 +14,7 @@
 //
 //   node scripts/prepare-device-payload.mjs [--out .device-payload]
 //
-// Needs: xz, tar, apt-get (to download libvulkan1) and dpkg. Exits 1 when the payload exceeds 64 MiB.
+// PREPARE_XZ_LEVEL=9 compresses harder. Needs: xz, tar, apt-get (to download libvulkan1) and dpkg. Exits 1 when the payload exceeds 64 MiB.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, lstatSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -25,6 +25,8 @@ const argv = process.argv.slice(2);
 const outIndex = argv.indexOf('--out');
 const out = join(root, outIndex === -1 ? '.device-payload' : argv[outIndex + 1]);
 const LIMIT = 64 * 2 ** 20;
+/** xz preset (PREPARE_XZ_LEVEL, default -6: -9 saves little on binaries and takes much longer). */
+const XZ_LEVEL = `-${process.env.PREPARE_XZ_LEVEL ?? '6'}`;
 const staging = join(out, 'staging');
 
 function run(command, args, options = {}) {
@@ -113,12 +115,12 @@ for (const workspace of workspaces) {
 }
 const unpacked = sizeOf(staging);
 run('tar', ['-C', staging, '-cf', join(out, 'runtime.tar'), '.']);
-run('xz', ['-9', '-T0', '-f', join(out, 'runtime.tar')]);
+run('xz', [XZ_LEVEL, '-T0', '-f', join(out, 'runtime.tar')]);
 rmSync(staging, { recursive: true, force: true });
 
 // 3. The Node binary, compressed.
 const nodeVersion = process.version;
-run('sh', ['-c', `xz -9 -T0 -c "${process.execPath}" > "${join(out, 'node.xz')}"`]);
+run('sh', ['-c', `xz ${XZ_LEVEL} -T0 -c "${process.execPath}" > "${join(out, 'node.xz')}"`]);
 
 // 4. The Vulkan loader (Debian libvulkan1), unpacked.
 const debs = join(out, 'debs');

@@ -48,26 +48,26 @@ describe('a defense whose logits are multiplied by 1e4 (saturated softmax)', () 
     const pgdUndefended = await attacked('undefended', 'pgd', { steps: 20 });
     const pgdSaturated = await attacked('saturated', 'pgd', { steps: 20 });
     expect(pgdSaturated.accuracy).toBeGreaterThan(pgdUndefended.high + 0.2);
-    const dlrUndefended = await attacked('undefended', 'apgd', { loss: 'dlr', iterations: 50 });
-    const dlrSaturated = await attacked('saturated', 'apgd', { loss: 'dlr', iterations: 50 });
+    const dlrUndefended = await attacked('undefended', 'apgd', { loss: 'dlr', iterations: 25 });
+    const dlrSaturated = await attacked('saturated', 'apgd', { loss: 'dlr', iterations: 25 });
     expect(dlrSaturated.accuracy).toBeLessThanOrEqual(dlrUndefended.high);
-    const squareUndefended = await attacked('undefended', 'square', { queries: 1000 });
-    const squareSaturated = await attacked('saturated', 'square', { queries: 1000 });
+    const squareUndefended = await attacked('undefended', 'square', { queries: 500 });
+    const squareSaturated = await attacked('saturated', 'square', { queries: 500 });
     expect(squareSaturated.accuracy).toBeLessThanOrEqual(squareUndefended.high);
   });
 });
 
 describe('a defense that rounds pixels to 4 levels (zero gradient)', () => {
   it('falls to Square and transfer (within 15 points of the undefended model), not to white-box attacks', async () => {
-    const whiteBoxUndefended = await attacked('undefended', 'apgd', { loss: 'ce', iterations: 50 });
-    const whiteBoxRounding = await attacked('rounding', 'apgd', { loss: 'ce', iterations: 50 });
+    const whiteBoxUndefended = await attacked('undefended', 'apgd', { loss: 'ce', iterations: 25 });
+    const whiteBoxRounding = await attacked('rounding', 'apgd', { loss: 'ce', iterations: 25 });
     expect(whiteBoxRounding.accuracy).toBeGreaterThan(whiteBoxUndefended.accuracy + 0.15);
     const pgdRounding = await attacked('rounding', 'pgd', { steps: 20 });
     expect(pgdRounding.accuracy).toBeGreaterThan(whiteBoxUndefended.accuracy + 0.15);
-    const squareUndefended = await attacked('undefended', 'square', { queries: 1000 });
-    const squareRounding = await attacked('rounding', 'square', { queries: 1000 });
+    const squareUndefended = await attacked('undefended', 'square', { queries: 500 });
+    const squareRounding = await attacked('rounding', 'square', { queries: 500 });
     expect(squareRounding.accuracy).toBeLessThanOrEqual(squareUndefended.accuracy + 0.15);
-    const transferRounding = await attacked('rounding', 'transfer', { attack: 'apgd', attackOptions: { loss: 'ce', iterations: 50 } });
+    const transferRounding = await attacked('rounding', 'transfer', { attack: 'apgd', attackOptions: { loss: 'ce', iterations: 25 } });
     expect(transferRounding.accuracy).toBeLessThanOrEqual(whiteBoxUndefended.accuracy + 0.15);
   });
 });

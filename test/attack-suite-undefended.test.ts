@@ -17,7 +17,8 @@ afterAll(() => slice.dispose());
 describe('apgd and square on an undefended model', () => {
   it('APGD-CE finds at least what PGD-20 finds at the same eps, per example, and counts its passes', async () => {
     const { classifier, surface } = undefended(slice.model);
-    const { x, y } = slice.test;
+    const x = tf.slice(slice.test.x, [0, 0, 0, 0], [120, -1, -1, -1]) as Tensor4D;
+    const y = tf.slice(slice.test.y, [0], [120]);
     const epsilon = 8 / 255;
     const before = tf.memory().numTensors;
     const pgd = await createPgdAttack(tf, parsePgdOptions({ steps: 20 })).run({ surface, x, y, epsilon, rng: createRandom(1) });
@@ -46,6 +47,7 @@ describe('apgd and square on an undefended model', () => {
     expect((apgd.describe().totals as { calls: number }).calls).toBe(1);
     tf.dispose([pgd, adversarial]);
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
     console.info(`undefended eps 8/255 n=${x.shape[0]}: clean ${clean.accuracy}, PGD-20 ${pgdAccuracy.accuracy}, APGD-CE-100 ${apgdAccuracy.accuracy}; APGD cost ${JSON.stringify(reports[0].cost)}`);
   });
 

@@ -29,11 +29,21 @@ describe('advbench run --preset smoke (slow: two real runs through the CLI)', ()
     expect(results.seed).toBe(0);
     expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
     expect(results.backend.name).toBe('wasm');
-    expect(results.versions.plugins).toMatchObject({ none: expect.any(String), 'adv-training': expect.any(String), inn: expect.any(String), pgd: expect.any(String) });
-    const planned = results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.surface}|${cell.epsilon}`).sort();
-    const epsilons = [0, 8 / 255, 32 / 255];
-    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => epsilons.map((epsilon) => `${prefix}|${epsilon}`)).sort();
+    expect(results.versions.plugins).toMatchObject({ none: expect.any(String), 'adv-training': expect.any(String), inn: expect.any(String), pgd: expect.any(String), apgd: expect.any(String), square: expect.any(String), transfer: expect.any(String), autoattack: expect.any(String) });
+    const planned = results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.attack}|${cell.surface}|${cell.epsilon}`).sort();
+    // Each attack of the suite once per surface and positive epsilon, one clean cell per surface.
+    const attacks = ['pgd', 'apgd', 'square', 'transfer', 'autoattack'];
+    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2']
+      .flatMap((prefix) => {
+        const [defense, surface] = prefix.split('|');
+        return [`${defense}|clean|${surface}|0`, ...attacks.flatMap((attack) => [8 / 255, 32 / 255].map((epsilon) => `${defense}|${attack}|${surface}|${epsilon}`))];
+      })
+      .sort();
     expect(planned).toEqual(expected);
+    // The ensemble's cells record their members and every suite attack its cost.
+    const ensemble = results.cells.filter((cell) => cell.attack === 'autoattack');
+    for (const cell of ensemble) expect(cell.members?.map((member) => member.name).length).toBeGreaterThanOrEqual(2);
+    for (const cell of results.cells.filter((candidate) => candidate.attack === 'square')) expect(cell.attackCost?.queries).toBeGreaterThan(0);
     for (const cell of results.cells) {
       expect(cell.status).toBe('done');
       expect(cell.result?.samples).toBe(32);

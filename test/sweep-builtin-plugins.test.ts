@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRunSpec } from '../core/src/config/load-run-spec.js';
 import { PluginRegistry } from '../core/src/plugins/plugin-registry.js';
+import type { MemoryEvent, RunEvent } from '../core/src/events/event-types.js';
 import { executeRun } from '../core/src/run/execute-run.js';
 import { silentLogger } from '../core/src/run/scoped-logger.js';
 
@@ -24,7 +25,8 @@ describe('the sweep with the built-in plugins (slow: trains every defense of the
     );
     const spec = await loadRunSpec({ configPath, overrides: { out: join(root, 'out') }, cwd: root });
     const registry = await PluginRegistry.create({ cwd: root });
-    const results = await executeRun(spec, { registry, reporters: [], resume: false, signal: new AbortController().signal, logger: silentLogger });
+    const events: RunEvent[] = [];
+    const results = await executeRun(spec, { registry, reporters: [{ onEvent: (event) => events.push(event) }], resume: false, signal: new AbortController().signal, logger: silentLogger });
     const failures = results.cells.filter((cell) => cell.status !== 'done').map((cell) => `${cell.id}: ${cell.error}`);
     expect(failures).toEqual([]);
     const surfaces = new Set(results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.surface}|${cell.epsilon}`));
@@ -35,5 +37,18 @@ describe('the sweep with the built-in plugins (slow: trains every defense of the
     expect(results.defenses.map((defense) => [defense.name, defense.status])).toEqual([['none', 'done'], ['adv-training', 'done'], ['inn', 'done']]);
     expect(Object.keys(results.versions.plugins).sort()).toEqual(['adv-training', 'inn', 'none', 'pgd']);
     for (const defense of results.defenses) expect(defense.cleanAccuracy?.samples).toBe(16);
+
+    // Each defense's models are released once its cells are done: after every release the same tensor bytes are
+    // live (none of the finished defenses' models, nor the base model), and the run log has a memory record per stage.
+    const memory = events.filter((event): event is MemoryEvent => event.type === 'memory');
+    expect(memory.map((event) => `${event.defense}:${event.stage}`)).toEqual(['none', 'adv-training', 'inn'].flatMap((name) => [`${name}:prepare`, `${name}:cells`, `${name}:release`]));
+    const released = memory.filter((event) => event.stage === 'release').map((event) => event.usage.tensorBytes);
+    expect(new Set(released).size).toBe(1);
+    for (const event of memory.filter((candidate) => candidate.stage === 'prepare')) {
+      expect(event.usage.tensorBytes).toBeGreaterThan(released[0]);
+      expect(event.peakTensorBytes).toBeGreaterThanOrEqual(event.usage.tensorBytes);
+      expect(event.usage.heapBytes).toBeGreaterThan(0);
+      expect(event.usage.heapLimitBytes).toBe(4_294_901_760);
+    }
   }, 240_000);
 });

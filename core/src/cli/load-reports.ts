@@ -43,6 +43,9 @@ export interface ReportsModule {
     token?: string;
     requireToken?: boolean;
     snapshot: () => RunResults | undefined | Promise<RunResults | undefined>;
+    allowedHosts?: readonly string[];
+    allowedOrigins?: readonly string[];
+    maxViewers?: number;
   }): Promise<LiveServerHandle>;
   /** Writes a file through a temporary name and a rename. */
   writeFileAtomic(path: string, content: string): Promise<void>;
@@ -69,6 +72,16 @@ export async function loadReports(): Promise<ReportsModule> {
   }
 }
 
+/** Who may reach a live server besides this machine's own pages (`--allow-host`, `--allow-origin`, `--max-viewers`). */
+export interface LiveAccessFlags {
+  /** Host names requests may be addressed to, besides loopback and the bound address. */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may open the websocket, besides the server's own. */
+  allowedOrigins?: readonly string[];
+  /** Most websocket viewers at once. */
+  maxViewers?: number;
+}
+
 /** Options of {@link createRunReporters}. */
 export interface RunReportersOptions {
   /** The run's out folder (report.html goes there). */
@@ -77,8 +90,8 @@ export interface RunReportersOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** No terminal progress or table (for `--json`, whose stdout must stay JSON; progress goes to stderr anyway). */
   quiet?: boolean;
-  /** `--live [port]`: serve the live viewer; `host` defaults to 127.0.0.1. */
-  live?: { port: number; host?: string };
+  /** `--live [port]`: serve the live viewer; `host` defaults to 127.0.0.1; the access flags of {@link LiveAccessFlags}. */
+  live?: { port: number; host?: string } & LiveAccessFlags;
 }
 
 /** Reporters for `advbench run`, plus the live server when `--live` was given. */
@@ -101,7 +114,8 @@ export async function createRunReporters(options: RunReportersOptions): Promise<
   if (!options.quiet) reporters.push(reports.createTerminalReporter({ stream }));
   let live: LiveServerHandle | undefined;
   if (options.live !== undefined) {
-    live = await reports.startLiveServer({ port: options.live.port, host: options.live.host, snapshot: () => undefined });
+    const { port, host, allowedHosts, allowedOrigins, maxViewers } = options.live;
+    live = await reports.startLiveServer({ port, host, allowedHosts, allowedOrigins, maxViewers, snapshot: () => undefined });
     stream.write(`advbench: live viewer at ${live.url}\n`);
     if (live.token !== undefined) stream.write(`advbench: the live server listens on ${options.live.host}; clients must send ?token=${live.token}\n`);
     reporters.push(live);

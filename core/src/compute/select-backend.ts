@@ -8,6 +8,7 @@ import type { BackendInfo } from '../store/result-types.js';
 import type { Logger, TensorFlow } from '../plugin-api/index.js';
 import { inputError } from '../plugin-api/index.js';
 import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
+import { silenceCpuBackendBanner } from './quiet-cpu-backend.js';
 import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
 import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
 import { useFusedBatchNormTraining } from './fused-batch-norm-training.js';
@@ -155,6 +156,8 @@ async function activate(candidate: Candidate): Promise<BackendInfo> {
     throw new Error(`tf.setBackend('${candidate.tfjsName}') returned false (the backend failed to initialise)`);
   }
   await tf.ready();
+  // wasm or cpu chosen on purpose: tfjs' "install tfjs-node" banner would only repeat what auto already decided.
+  if (candidate.tfjsName !== 'tensorflow') silenceCpuBackendBanner();
   const info: BackendInfo = { name: candidate.tfjsName, ...partial };
   if (candidate.tfjsName === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

@@ -44,8 +44,10 @@ describe('loadRunSpec', () => {
 
   it('requires the paper preset paths', async () => {
     await expect(loadRunSpec({ preset: 'paper', overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('dataset.use must be set') });
-    const spec = await loadRunSpec({ preset: 'paper', overrides: { dataset: 'imagefolder:/data/imagenet', weights: '/models/resnet152' }, cwd: '/' });
+    const spec = await loadRunSpec({ preset: 'paper', overrides: { dataset: 'imagenet:/data/imagenet', weights: '/models/resnet152' }, cwd: '/' });
     expect(spec.model).toEqual({ name: 'resnet152', weights: '/models/resnet152' });
+    expect(spec.dataset.reference).toBe('imagenet:/data/imagenet');
+    expect(spec.defenses.map((entry) => entry.use)).toEqual(['none', 'adv-training', 'inn']);
     expect(spec.epsilons.at(-1)).toBeCloseTo(96 / 255);
   });
 

@@ -5,8 +5,11 @@ export type RawConfig = Record<string, unknown>;
  * Built-in presets. A config file's keys replace the preset's keys wholesale; CLI flags replace both.
  * - `smoke`: seconds; for tests and a first look.
  * - `quick` (the default): a real comparison on the shipped Fashion-MNIST in minutes on a laptop CPU.
- * - `paper`: the paper's ImageNet / ResNet-152 / PGD-500 setting; needs an ImageNet-style folder, converted
- *   Keras ResNet-152 weights and a GPU backend.
+ * - `paper`: the paper's ImageNet / ResNet-152 / PGD-500 setting; needs ImageNet in its official layout
+ *   (`imagenet:<folder>`), pretrained ResNet-152 weights (converted Keras ones, or PyTorch ones imported with
+ *   `advbench models import` and `"model": "tv-resnet152"`) and a GPU backend. Defenses: the pretrained model as is,
+ *   fast adversarial training (FGSM with a random start, Wong et al. 2020) fine-tuned from it as the cheap
+ *   adversarial-training baseline, and INN's main setting fine-tuned from it.
  */
 export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
   smoke: {
@@ -17,7 +20,14 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
       { use: 'adv-training', options: { mode: 'fast', epochs: 1, batchSize: 64, epsilon: 8 / 255 } },
       { use: 'inn', options: { preset: 'main', epochs: 2, attackCheckpoint: 2, batchSize: 64, learningRate: 0.05 } },
     ],
-    attacks: [{ use: 'pgd', options: { steps: 3 } }],
+    // Each attack of the suite once, at tiny budgets.
+    attacks: [
+      { use: 'pgd', options: { steps: 3 } },
+      { use: 'apgd', options: { loss: 'dlr', iterations: 3 } },
+      { use: 'square', options: { preset: 'smoke' } },
+      { use: 'transfer', options: { preset: 'smoke' } },
+      { use: 'autoattack', options: { preset: 'smoke' } },
+    ],
     epsilons: [0, 8 / 255, 32 / 255],
     seed: 0,
     evalBatchSize: 32,
@@ -30,19 +40,33 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
       { use: 'adv-training', options: { mode: 'fast', epochs: 3, batchSize: 64, epsilon: 8 / 255 } },
       { use: 'inn', options: { preset: 'main', epochs: 4, attackCheckpoint: 3, batchSize: 64, learningRate: 0.05 } },
     ],
-    attacks: [{ use: 'pgd', options: { steps: 20 } }],
+    // PGD-20 (the paper's attack), a transfer check from the base model (crafted once per epsilon, reused for every
+    // defense) and the AutoAttack-style ensemble at quick budgets: standard (APGD-CE, APGD-T, Square) on
+    // deterministic defenses, rand (APGD-CE + APGD-DLR with EOT) on randomized ones.
+    attacks: [
+      { use: 'pgd', options: { steps: 20 } },
+      { use: 'transfer', options: { preset: 'fast' } },
+      { use: 'autoattack', options: { iterations: 10, targets: 2, queries: 100, eotSamples: 2 } },
+    ],
     epsilons: [0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255, 32 / 255],
     seed: 0,
     evalBatchSize: 100,
   },
   paper: {
-    dataset: { use: 'imagefolder:REQUIRED', resize: 256, crop: 224, testSamples: 1000 },
+    dataset: { use: 'imagenet:REQUIRED', resize: 256, crop: 224, testSamples: 1000 },
     model: { name: 'resnet152', weights: 'REQUIRED' },
     defenses: [
       { use: 'none' },
+      // Fast FGSM-RS at 4/255 (Wong et al.'s ImageNet budget), one cyclic-rate epoch fine-tuning the pretrained model.
+      { use: 'adv-training', options: { mode: 'fast', epsilon: 4 / 255, epochs: 1, batchSize: 256, learningRate: 0.02, schedule: 'cyclic' } },
       { use: 'inn', options: { preset: 'main', epochs: 4, batchSize: 512, attackCheckpoint: 3 } },
     ],
-    attacks: [{ use: 'pgd', options: { preset: 'paper' } }],
+    // PGD-500 as the paper, plus the suite at AutoAttack's own budgets.
+    attacks: [
+      { use: 'pgd', options: { preset: 'paper' } },
+      { use: 'transfer', options: { preset: 'standard' } },
+      { use: 'autoattack', options: { version: 'auto', iterations: 100, targets: 9, queries: 5000, eotSamples: 20 } },
+    ],
     epsilons: [0, 1, 2, 4, 8, 16, 32, 48, 64, 80, 96].map((value) => value / 255),
     seed: 0,
     backend: 'tensorflow-gpu',

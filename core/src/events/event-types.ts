@@ -1,5 +1,6 @@
 import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
+import type { MemoryUsage } from '../run/memory/memory-usage.js';
 import type { CellResult, RunResults } from '../store/result-types.js';
 
 /** Fields every event has. */
@@ -98,6 +99,19 @@ export interface ErrorEvent extends EventBase, WorkerField {
   cellId?: string;
 }
 
+/** Memory after one stage of the run (the run log's record of peak memory per stage). */
+export interface MemoryEvent extends EventBase {
+  type: 'memory';
+  /** `prepare` (trained or loaded), `cells` (its cells computed) or `release` (its models disposed). */
+  stage: 'prepare' | 'cells' | 'release';
+  /** The defense entry of the stage. */
+  defense: string;
+  /** Memory in use at the stage's end (on wasm, `heapBytes` is the run's high-water mark so far). */
+  usage: MemoryUsage;
+  /** Most tensor bytes seen during the stage (sampled at progress events). */
+  peakTensorBytes: number;
+}
+
 /** Every event on the bus. */
 export type RunEvent =
   | RunStartEvent
@@ -109,7 +123,8 @@ export type RunEvent =
   | CellEndEvent
   | DefenseChecksEvent
   | RunEndEvent
-  | ErrorEvent;
+  | ErrorEvent
+  | MemoryEvent;
 
 /** Event type names. */
 export type RunEventType = RunEvent['type'];

@@ -9,5 +9,6 @@ export * from './defense-types.js';
 export * from './errors.js';
 export * from './options-reader.js';
 export * from './plugin-types.js';
+export * from './learning-rate-schedule.js';
 export * from './random-types.js';
 export * from './tensor-types.js';

@@ -296,7 +296,8 @@ export class QueueCoordinator {
     const result = job?.returnvalue as TrainJobResult | undefined;
     defense.trained = true;
     if (state === 'completed' && result?.status === 'ready') {
-      recorder.recordPrepared(defense.name, { status: 'ready', cost: result.cost, description: result.description, surfaces: result.surfaces, randomized: result.randomized, surfaceDetails: result.surfaceDetails }, result.modelParams);
+      const { worker: _worker, modelParams, ...prepared } = result;
+      recorder.recordPrepared(defense.name, prepared, modelParams);
       recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, worker: result.worker });
       return;
     }

@@ -1,10 +1,11 @@
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
 import type { RunEventInput } from '../events/event-types.js';
 import type { TrainingCost } from '../plugin-api/index.js';
 import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
-import type { CellResult, SurfaceSummary } from '../store/result-types.js';
+import type { CellResult } from '../store/result-types.js';
 import type { CodeVersion } from './code-version.js';
 
 /** The BullMQ queue every advbench run and worker on one Redis shares (its keys start with `bull:advbench:`). */
@@ -56,7 +57,7 @@ export type AdvbenchJobData = TrainJobData | CellJobData | ReleaseJobData;
 
 /** What a train job returns. */
 export type TrainJobResult =
-  | { worker: string; status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; randomized: boolean; surfaceDetails: SurfaceSummary[]; modelParams?: number }
+  | ({ worker: string; modelParams?: number } & Extract<PrepareOutcome, { status: 'ready' }>)
   | { worker: string; status: 'failed'; message: string; code: string };
 
 /** What a cell job returns: the shard's outcomes, or why the cell failed (a plugin error: not retried). */

@@ -127,7 +127,7 @@ async function train(run: WorkerRun, data: TrainJobData, worker: string): Promis
   const outcome = await run.prepare(data.defense);
   if (outcome.status === 'interrupted') throw new Error(`worker ${worker} stopped while preparing ${data.defense}`);
   if (outcome.status === 'failed') return { worker, status: 'failed', message: outcome.message, code: errorCode(outcome.error) };
-  return { worker, status: 'ready', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, randomized: outcome.randomized, surfaceDetails: outcome.surfaceDetails, ...(run.scope.baseParams === undefined ? {} : { modelParams: run.scope.baseParams }) };
+  return { worker, ...outcome, ...(run.scope.baseParams === undefined ? {} : { modelParams: run.scope.baseParams }) };
 }
 
 async function cell(run: WorkerRun, data: CellJobData, worker: string): Promise<CellJobResult> {

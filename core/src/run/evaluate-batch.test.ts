@@ -79,4 +79,18 @@ describe('evaluateBatch', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
   });
+
+  it('refuses NaN scores (a NaN model), naming the defense, instead of counting argMax of NaN as class 0', async () => {
+    const x = tf.fill([4, 2, 2, 1], 0.3) as Tensor4D;
+    // Every label is 0: argMax of all-NaN scores is 0, so today's judge would score a NaN model 100% correct.
+    const y = tf.zeros([4], 'int32') as tf.Tensor1D;
+    const nanClassifier: Classifier = { randomized: false, predict: (input) => tf.tidy(() => tf.mul(meanClassifier.predict(input, createRandom(0)), Number.NaN) as tf.Tensor2D) };
+    const before = tf.memory().numTensors;
+    await expect(evaluateBatch({ tf, x, y, epsilon: 0, classifier: nanClassifier, classes: 2, rng: createRandom(1), defense: 'none' })).rejects.toMatchObject({
+      code: 'ADVBENCH_ERR_CLASSIFIER_NONFINITE',
+      message: expect.stringContaining("the defense 'none' returned NaN or infinite scores for 4 of 4 clean examples"),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
 });

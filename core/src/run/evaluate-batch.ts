@@ -1,6 +1,7 @@
 import {
   AdvbenchError,
   type AttackInstance,
+  type AttackReport,
   type AttackStepProgress,
   type AttackSurface,
   type Classifier,
@@ -29,6 +30,8 @@ export interface BatchEvaluation {
   classifier: Classifier;
   /** Classes C the classifier must score. */
   classes: number;
+  /** Name of the defense entry judged, for messages. */
+  defense?: string;
   /** This batch's random stream (forked into attack and judge streams). */
   rng: RandomSource;
   /** Passed to the attack: aborts between its steps. */
@@ -43,6 +46,8 @@ export interface BatchOutcome {
   correct: Uint8Array;
   /** Examples whose attack output the harness had to project back. */
   corrections: number;
+  /** What the attack reported about this batch (cost, a composite's members), when it reported. */
+  report?: AttackReport;
 }
 
 /**
@@ -54,9 +59,20 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
   const { tf, x, y } = input;
   let judged = x;
   let corrections = 0;
+  let report: AttackReport | undefined;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
-    const candidate = await input.attack.run({ surface: input.surface, x, y, epsilon: input.epsilon, rng: input.rng.fork('attack'), signal: input.signal, onStep: input.onStep, classifier: input.classifier });
+    const candidate = await input.attack.run({
+      surface: input.surface,
+      x,
+      y,
+      epsilon: input.epsilon,
+      rng: input.rng.fork('attack'),
+      signal: input.signal,
+      onStep: input.onStep,
+      classifier: input.classifier,
+      report: (attackReport) => (report = attackReport),
+    });
     try {
       if (candidate === x) {
         judged = x;
@@ -78,15 +94,27 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
       if (probabilities.shape.length !== 2 || probabilities.shape[0] !== x.shape[0] || probabilities.shape[1] !== input.classes) {
         throw new AdvbenchError('ADVBENCH_ERR_CLASSIFIER_OUTPUT', `the defense's predict returned shape [${probabilities.shape.join(', ')}], expected [${x.shape[0]}, ${input.classes}]`);
       }
-      return tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'int32');
+      const finite = tf.all(tf.isFinite(probabilities), 1);
+      return [tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'int32'), tf.sum(tf.cast(tf.logicalNot(finite), 'int32'))];
     });
+    const [correct, nonFinite] = correctTensor;
     let values: Int32Array;
+    let nonFiniteRows: number;
     try {
-      values = (await correctTensor.data()) as Int32Array;
+      values = (await correct.data()) as Int32Array;
+      nonFiniteRows = (await nonFinite.data())[0];
     } finally {
-      correctTensor.dispose();
+      tf.dispose(correctTensor);
     }
-    return { correct: Uint8Array.from(values), corrections };
+    if (nonFiniteRows > 0) {
+      // argMax of NaN scores picks class 0 for every example: an accuracy that looks real but is not.
+      throw new AdvbenchError(
+        'ADVBENCH_ERR_CLASSIFIER_NONFINITE',
+        `the defense ${input.defense === undefined ? '' : `'${input.defense}' `}returned NaN or infinite scores for ${nonFiniteRows} of ${x.shape[0]} ${input.attack ? 'attacked' : 'clean'} examples: its model's weights or outputs are not finite (a diverged training, a damaged checkpoint or cache entry?)`,
+        { details: { defense: input.defense, nonFiniteRows } },
+      );
+    }
+    return { correct: Uint8Array.from(values), corrections, ...(report ? { report } : {}) };
   } finally {
     if (judged !== x) judged.dispose();
   }

@@ -1,4 +1,4 @@
-import { createRunReporters } from '../cli/load-reports.js';
+import { createRunReporters, type LiveAccessFlags } from '../cli/load-reports.js';
 import type { RunSpec } from '../config/run-spec.js';
 import type { Reporter } from '../events/event-bus.js';
 import { isAdvbenchError, type Logger } from '../plugin-api/index.js';
@@ -10,6 +10,8 @@ export interface RunReporterOptions {
   livePort?: number;
   /** Host the live viewer binds (default 127.0.0.1). */
   liveHost?: string;
+  /** Who else may reach the live viewer (`--allow-host`, `--allow-origin`, `--max-viewers`). */
+  liveAccess?: LiveAccessFlags;
   /** The process logger. */
   logger: Logger;
 }
@@ -21,7 +23,7 @@ export interface RunReporterOptions {
  */
 export async function reportersFor(spec: RunSpec, options: RunReporterOptions): Promise<Reporter[]> {
   try {
-    const live = options.livePort === undefined ? undefined : { port: options.livePort, host: options.liveHost };
+    const live = options.livePort === undefined ? undefined : { port: options.livePort, host: options.liveHost, ...options.liveAccess };
     return (await createRunReporters({ out: spec.out, live })).reporters;
   } catch (error) {
     if (!isAdvbenchError(error) || error.code !== 'ADVBENCH_ERR_REPORTS_MISSING') throw error;

@@ -3,10 +3,13 @@ import type { RunSpec } from '../config/run-spec.js';
 import { declareInjectable } from '../di/declare-injectable.js';
 import { Tokens } from '../di/tokens.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { Logger, RandomSource } from '../plugin-api/index.js';
+import type { AdvbenchError, Logger, RandomSource } from '../plugin-api/index.js';
 import type { PluginRegistry } from '../plugins/plugin-registry.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CellResult, RunResults } from '../store/result-types.js';
+import { describeMemoryUsage, formatBytes } from './memory/memory-usage.js';
+import { MemoryWatermark } from './memory/memory-watermark.js';
+import { isOutOfMemory, outOfMemoryError } from './memory/out-of-memory.js';
 import { RunRecorder } from './run-recorder.js';
 import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
@@ -17,6 +20,7 @@ import { surfacesOf } from './stages/create-defenses.js';
 import { planCheckCells } from './stages/plan-check-cells.js';
 import { prepareDefense } from './stages/prepare-defense.js';
 import { probeDefense } from './stages/probe-defense.js';
+import { releaseDefense } from './stages/release-defense.js';
 import { messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
 export type { RunIdentity } from './stages/plan-run.js';
@@ -28,10 +32,14 @@ export type { RunIdentity } from './stages/plan-run.js';
  * merges it, and exports; a {@link RunRecorder} does the store writes and the events around the stages. Each
  * finished cell is written in one transaction and exported to results.json. A failing plugin or cell is recorded as failed
  * and the sweep goes on; an aborted signal stops it after the current batch (the unfinished cell stays pending).
+ * Once a defense's cells are done its models are released (`releaseDefense`), so peak memory is that of the largest
+ * defense, not the sum; a `memory` event after each stage records it in the run log. A backend running out of
+ * memory stops the run with an error naming the defense, what was resident, the limit and what to try.
  */
 export class SweepRunner {
   private recorder?: RunRecorder;
   private scope?: RunScope;
+  private memory?: MemoryWatermark;
 
   constructor(
     private readonly spec: RunSpec,
@@ -51,6 +59,7 @@ export class SweepRunner {
     let status: RunResults['status'] = 'failed';
     try {
       this.scope = await openRunScope({ spec: this.spec, registry: this.registry, events: this.events, services: this.services, backend: this.backend, logger: this.logger, signal: this.signal, random: this.random });
+      this.memory = new MemoryWatermark(this.scope.tf, this.events);
       const failures = await createDefenses(this.scope);
       const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
       this.recorder = new RunRecorder(planRun(this.scope, identity, stored), this.store, this.events, this.logger);
@@ -61,6 +70,7 @@ export class SweepRunner {
       status = interrupted ? 'interrupted' : failed ? 'failed' : 'completed';
     } finally {
       if (this.recorder) await this.recorder.end(status, (Date.now() - started) / 1000, this.spec.out);
+      this.memory?.close();
       if (this.scope) await releaseRunScope(this.scope);
     }
     return this.recorder!.results;
@@ -73,12 +83,19 @@ export class SweepRunner {
     for (const entry of scope.defenses) {
       if (!todo.some((cell) => cell.defense === entry.name)) continue;
       if (this.signal.aborted) return true;
+      this.memory!.endStage();
       if (!entry.failure) {
         recorder.defense(entry.name).status = 'running';
-        const outcome = await prepareDefense(scope, entry.name);
+        let outcome = await prepareDefense(scope, entry.name);
+        const outOfMemory = outcome.status === 'failed' && isOutOfMemory(outcome.error) ? this.outOfMemory(scope, entry.name, 'prepare', outcome.error) : undefined;
+        if (outOfMemory) outcome = { status: 'failed', error: outOfMemory, message: outOfMemory.message };
         recorder.recordPrepared(entry.name, outcome, scope.baseParams);
+        if (outOfMemory) throw outOfMemory;
         if (outcome.status === 'interrupted') return true;
-        if (outcome.status === 'ready') await this.probe(scope, recorder, entry);
+        if (outcome.status === 'ready') {
+          this.recordMemory('prepare', entry.name);
+          await this.probe(scope, recorder, entry);
+        }
       }
       // Preparing may add the checks' doubled-EOT cells (randomized surfaces are known only then).
       const cells = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.status !== 'done');
@@ -88,6 +105,9 @@ export class SweepRunner {
         if (entry.failure) await recorder.failCell(cell, entry.failure);
         else if ((await this.runCell(scope, recorder, cell, { index, total: todo.length })) === 'interrupted') return true;
       }
+      this.recordMemory('cells', entry.name);
+      await releaseDefense(scope, entry.name);
+      this.recordMemory('release', entry.name);
     }
     return this.signal.aborted;
   }
@@ -122,11 +142,30 @@ export class SweepRunner {
         recorder.interruptCell(planned);
         return 'interrupted';
       }
-      const message = `${planned.id}: ${messageOf(error)}`;
-      recorder.reportError(error, message, { defense: planned.defense, cellId: planned.id });
+      const outOfMemory = isOutOfMemory(error) ? this.outOfMemory(scope, planned.defense, planned.id, error) : undefined;
+      const message = `${planned.id}: ${messageOf(outOfMemory ?? error)}`;
+      recorder.reportError(outOfMemory ?? error, message, { defense: planned.defense, cellId: planned.id });
       await recorder.failCell({ ...cell, seconds: (Date.now() - started) / 1000 }, message);
+      if (outOfMemory) throw outOfMemory;
       return 'failed';
     }
+  }
+
+  /** Ends a memory stage: emits and stores a `memory` event (the run log) and logs it. */
+  private recordMemory(stage: 'prepare' | 'cells' | 'release', defense: string): void {
+    const { after, peakTensorBytes } = this.memory!.endStage();
+    this.store.recordEvent(this.events.emit({ type: 'memory', stage, defense, usage: after, peakTensorBytes }));
+    this.logger.info(`memory after ${defense} ${stage}: peak ${formatBytes(peakTensorBytes)} of tensors during it; now ${describeMemoryUsage(after)}`, { defense, stage, ...after, peakTensorBytes });
+  }
+
+  /** The error that stops the run when the backend ran out of memory in `stage` (`prepare` or a cell id) of `defense`. */
+  private outOfMemory(scope: RunScope, defense: string, stage: string, cause: unknown): AdvbenchError {
+    const resident = [
+      ...(scope.basePromise ? ['base model'] : []),
+      ...scope.defenses.filter((entry) => entry.prepared || entry.name === defense).map((entry) => entry.name),
+    ];
+    const { before, after } = this.memory!.endStage();
+    return outOfMemoryError({ defense, stage, backend: this.backend.info.name, before, after, resident: [...new Set(resident)] }, cause);
   }
 }
 

@@ -151,8 +151,40 @@ export interface CellResult {
   extra?: ExtraCellInfo;
   /** Examples whose returned x_adv the harness had to project back into the ball or [0, 1]. */
   projectionCorrections: number;
+  /** What the attack reported it cost over the cell (passes, queries, judge calls, seconds), when it reported. */
+  attackCost?: CellAttackCost;
+  /** A composite attack's members (AutoAttack), in the order they ran, with their accuracies. */
+  members?: CellMember[];
   /** Error message when failed. */
   error?: string;
+}
+
+/** An attack's cost over one cell, summed over its batches (see the plugin API's `AttackCost`). */
+export interface CellAttackCost {
+  /** Example forward passes through the surface. */
+  forwardPasses: number;
+  /** Example backward passes (input gradients). */
+  backwardPasses: number;
+  /** Example queries of the decision rule (score-based black-box attacks). */
+  queries: number;
+  /** Calls of the harness's judge. */
+  judgeCalls: number;
+  /** Seconds inside the attack. */
+  seconds: number;
+}
+
+/** One member of a composite attack in one cell. */
+export interface CellMember {
+  /** The member's label, for example `apgd-ce`. */
+  name: string;
+  /** Per test example: the judged outcome of the member's own candidate (1 = still correct), null where it did not run. */
+  outcomes: Array<number | null>;
+  /** The member's own accuracy over the examples it ran on. */
+  result: AccuracyEstimate;
+  /** The ensemble's accuracy after this member (AutoAttack's running robust accuracy; an example that no member so far ran on was already wrong). */
+  resultAfter: AccuracyEstimate;
+  /** The member's cost over the cell. */
+  cost: CellAttackCost;
 }
 
 /** The whole run, as written to results.json. */

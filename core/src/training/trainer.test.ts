@@ -110,4 +110,25 @@ describe('createTrainer', () => {
     await expect(trainer.train({ ...base, momentum: -1 })).rejects.toMatchObject({ details: { key: 'momentum' } });
     dispose();
   });
+
+  it('says what diverged and the likely causes: damaged starting weights, or a learning rate too high', async () => {
+    const { trainer, model, rng, dispose } = setup();
+    try {
+      const weights = model.getWeights();
+      const saved = weights.map((weight) => weight.clone());
+      model.setWeights(weights.map((weight) => tf.fill(weight.shape, Number.NaN)));
+      const nan = await trainer.train({ model, epochs: 1, batchSize: 16, learningRate: 0.05, rng: rng.fork('a'), phase: 'nan-start' }).catch((error: unknown) => error as Error);
+      expect(nan.message).toMatch(/training \(nan-start\) diverged: the training loss became NaN at epoch 1, step 1/);
+      expect(nan.message).toContain("the model's weights were already not finite before its first step");
+      model.setWeights(saved);
+      const before = tf.memory().numTensors;
+      const fast = await trainer.train({ model, epochs: 3, batchSize: 16, learningRate: 1e30, rng: rng.fork('b'), phase: 'too-fast' }).catch((error: unknown) => error as Error);
+      expect(fast.message).toContain('training (too-fast) diverged');
+      expect(fast.message).toContain('the learning rate (1e+30) may be too high');
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose(saved);
+    } finally {
+      dispose();
+    }
+  });
 });

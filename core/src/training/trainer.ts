@@ -9,6 +9,7 @@ import type {
   TrainOptions,
   TrainResult,
 } from '../plugin-api/index.js';
+import { diagnoseDivergence } from './divergence-diagnosis.js';
 import { AdvbenchError, inputError } from '../plugin-api/index.js';
 
 /** Code of the error thrown when training stops because the run's signal was aborted. */
@@ -92,6 +93,7 @@ async function train(dependencies: TrainerDependencies, options: TrainOptions): 
   let forwardPasses = 0;
   let backwardPasses = 0;
   let stepsDone = 0;
+  let lastFiniteLoss: number | undefined;
 
   throwIfAborted(signal, options.phase, 0, 0);
   const trainStep: TrainStep = createTrainStep(tf, options.model, {
@@ -119,8 +121,12 @@ async function train(dependencies: TrainerDependencies, options: TrainOptions): 
           const size = used.x.shape[0];
           const loss = await trainStep.run(used.x, used.y);
           if (!Number.isFinite(loss)) {
-            throw new AdvbenchError(TRAINING_DIVERGED, `training (${options.phase}) diverged: loss ${loss} at epoch ${epoch + 1}, step ${step}; lower the learning rate`, { details: { phase: options.phase, epoch: epoch + 1, step } });
+            const causes = diagnoseDivergence({ tf, model: options.model, x: used.x, learningRate: learningRateAt(options, epoch, (step - 1) / stepsPerEpoch), lastFiniteLoss, transformed: used !== batch });
+            throw new AdvbenchError(TRAINING_DIVERGED, `training (${options.phase}) diverged: the training loss became ${loss} at epoch ${epoch + 1}, step ${step}. Likely causes: ${causes}`, {
+              details: { phase: options.phase, epoch: epoch + 1, step },
+            });
           }
+          lastFiniteLoss = loss;
           examples += size;
           forwardPasses += size;
           backwardPasses += size;

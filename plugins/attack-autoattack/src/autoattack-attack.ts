@@ -24,7 +24,7 @@ const ZERO_COST: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: 0,
  * An AutoAttack-style ensemble (Croce & Hein 2020, arXiv 2003.01690): runs its members in order and keeps, per
  * example, the first candidate the defense's real decision rule gets wrong (for a randomized defense: the one it
  * gets right least often). With `survivorsOnly`, each member runs only on the examples still classified correctly
- * (by `input.judge`, or without one by a `classifier.predict` draw), as AutoAttack does. The result per example is
+ * (by `input.judge`, or without one by one `classifier.predict` draw, the same draw for every candidate), as AutoAttack does. The result per example is
  * the worst case over the clean image and every member's candidate. Each member's per-example outcome and cost go to
  * `input.report`, so the harness can show per-attack accuracies next to the ensemble's.
  */
@@ -69,14 +69,15 @@ async function runEnsemble(tf: TensorFlow, members: Member[], input: AttackInput
   const { x, y, epsilon } = input;
   const batch = x.shape[0];
   const cost: AttackCost = { ...ZERO_COST };
-  const judgeRng = input.rng.fork('ensemble judge');
   const judge = async (candidates: Tensor4D): Promise<Float32Array> => {
     cost.judgeCalls += 1;
     if (input.judge) return input.judge(candidates);
     if (!input.classifier) {
       throw new AdvbenchError('ADVBENCH_ERR_ATTACK_INPUT', 'autoattack: the harness gave neither a judge nor a classifier, so the ensemble cannot tell which examples survive');
     }
-    return tf.tidy(() => tf.cast(tf.equal(tf.argMax(input.classifier!.predict(candidates, judgeRng), 1), tf.cast(y, 'int32')), 'float32').dataSync() as Float32Array);
+    // The same stream at every call: every candidate is judged with the same draws (paired).
+    const draws = input.rng.fork('ensemble judge');
+    return tf.tidy(() => tf.cast(tf.equal(tf.argMax(input.classifier!.predict(candidates, draws), 1), tf.cast(y, 'int32')), 'float32').dataSync() as Float32Array);
   };
   let best = x.clone();
   const outcomes: AttackMemberOutcome[] = [];

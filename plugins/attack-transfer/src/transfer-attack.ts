@@ -19,7 +19,6 @@ interface Totals extends AttackCost {
  * labels) and reused for every target; the target's surface is never used.
  */
 export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
-  const { tf } = context;
   const crafted = new Map<string, Tensor4D>();
   const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
   let inner: Promise<AttackInstance> | undefined;
@@ -50,8 +49,11 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         source ??= sourceSurface();
         const [attack, surface] = await Promise.all([inner, source]);
         let innerReport: AttackReport | undefined;
+        // Counts the source's forward passes in case the source attack reports nothing itself.
+        const seen = { forwardPasses: 0 };
+        const counted: AttackSurface = { ...surface, forward: (x, rng) => ((seen.forwardPasses += x.shape[0]), surface.forward(x, rng)) };
         adversarial = await attack.run({
-          surface,
+          surface: counted,
           x: input.x,
           y: input.y,
           epsilon: input.epsilon,
@@ -62,7 +64,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         });
         crafted.set(key, adversarial);
         totals.crafted += 1;
-        if (innerReport) cost = { ...innerReport.cost };
+        cost = innerReport ? { ...innerReport.cost } : { ...cost, forwardPasses: seen.forwardPasses };
       }
       cost.seconds = (Date.now() - started) / 1000;
       totals.calls += 1;

@@ -11,7 +11,7 @@ import type {
   TrainingCost,
 } from '@advbench/core/plugin-api';
 import { attackOptionsFor, type AdvTrainingOptions } from './adv-training-options.js';
-import { learningRateSchedule } from './learning-rate-schedule.js';
+import { learningRateSchedule } from '@advbench/core/plugin-api';
 
 /** A differentiable logits surface over `model` in inference mode (batch norm uses its moving statistics). */
 function logitsSurface(model: LayersModel, description: string): AttackSurface {

@@ -1,5 +1,5 @@
 import { OptionsReader, inputError } from '@advbench/core/plugin-api';
-import type { ScheduleName } from './learning-rate-schedule.js';
+import { SCHEDULE_NAMES, type ScheduleName } from '@advbench/core/plugin-api';
 
 /** Resolved options of the `adv-training` defense. */
 export interface AdvTrainingOptions {
@@ -17,9 +17,9 @@ export interface AdvTrainingOptions {
   epochs: number;
   /** Batch size (default 128). */
   batchSize: number;
-  /** SGD learning rate (default 0.05): the constant rate, or the peak of the cyclic schedule. */
+  /** SGD learning rate (default 0.05): the constant rate, or the peak of the cyclic or cosine schedule. */
   learningRate: number;
-  /** `constant` (default) or `cyclic` (Wong et al.'s one-cycle triangle, peak `learningRate` at 2/5 of training). */
+  /** `constant` (default), `cyclic` (Wong et al.'s one-cycle triangle, peak `learningRate` at 2/5 of training) or `cosine` (from `learningRate` down to 0). */
   schedule: ScheduleName;
   /** SGD momentum (default 0.9). */
   momentum: number;
@@ -50,7 +50,7 @@ export function parseAdvTrainingOptions(raw: unknown, where = 'adv-training opti
     epochs: read.number('epochs', { default: 2, min: 0, integer: true }),
     batchSize: read.number('batchSize', { default: 128, min: 1, integer: true }),
     learningRate: read.number('learningRate', { default: 0.05, min: 0 }),
-    schedule: read.oneOf('schedule', ['constant', 'cyclic'] as const, 'constant'),
+    schedule: read.oneOf('schedule', SCHEDULE_NAMES, 'constant'),
     momentum: read.number('momentum', { default: 0.9, min: 0, max: 1 }),
     weightDecay: read.number('weightDecay', { default: 5e-4, min: 0 }),
     init: read.oneOf('init', ['base', 'scratch'] as const, 'base'),

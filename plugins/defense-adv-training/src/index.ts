@@ -10,7 +10,7 @@ import { ADV_TRAINING_PRESETS, parseAdvTrainingOptions, type AdvTrainingOptions 
 export type { AdvTrainingOptions } from './adv-training-options.js';
 export { ADV_TRAINING_PRESETS, attackOptionsFor, parseAdvTrainingOptions } from './adv-training-options.js';
 export { createAdvTrainingDefense } from './adv-training-defense.js';
-export { learningRateSchedule, type ScheduleName } from './learning-rate-schedule.js';
+export { learningRateSchedule, type ScheduleName } from '@advbench/core/plugin-api';
 
 /** The `adv-training` defense plugin. */
 const advTrainingDefense = defineDefense<AdvTrainingOptions>({

@@ -113,6 +113,6 @@ describe('defense none', () => {
     await expect(trainBaseModel(contextFor(pretrained), pretrained)).rejects.toMatchObject({ code: 'ADVBENCH_ERR_NONE_PRETRAINED', exitCode: 2 });
     expect(() => parseNoneOptions({ epochs: -1 })).toThrow(/none options\.epochs must be >= 0/);
     expect(() => parseNoneOptions({ lr: 0.1 })).toThrow(/lr is not a known option/);
-    expect(parseNoneOptions(undefined)).toEqual({ epochs: 2, batchSize: 128, learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, pretrained: false });
+    expect(parseNoneOptions(undefined)).toEqual({ epochs: 2, batchSize: 128, learningRate: 0.05, schedule: 'cosine', momentum: 0.9, weightDecay: 5e-4, pretrained: false });
   });
 });

@@ -1,4 +1,4 @@
-import { inputError } from '@advbench/core/plugin-api';
+import { inputError, learningRateSchedule } from '@advbench/core/plugin-api';
 import type { BaseModel, LayersModel, PluginContext, TrainingCost } from '@advbench/core/plugin-api';
 import type { NoneOptions } from './none-options.js';
 
@@ -35,7 +35,7 @@ export async function trainBaseModel(context: PluginContext, options: NoneOption
         model,
         epochs: training.epochs,
         batchSize: training.batchSize,
-        learningRate: training.learningRate,
+        learningRate: learningRateSchedule(training.schedule, training.learningRate, training.epochs),
         momentum: training.momentum,
         weightDecay: training.weightDecay,
         rng: context.rng.fork('shuffle'),

@@ -8,6 +8,7 @@ import { summarizeRun } from '../analysis/summarize-run.js';
 import { renderAccuracyChart } from '../charts/report-charts.js';
 import { RunStateMirror } from '../state/run-state-mirror.js';
 import { generateToken, isLoopbackHost, tokenMatches } from './live-token.js';
+import { createRequestGuard, securityHeadersFor } from './request-guard.js';
 import { VIEWER_PAGE } from './viewer-page.js';
 
 /** The first message every client gets: the state so far; events with a larger `sequence` follow. */
@@ -37,7 +38,16 @@ export interface LiveServerOptions {
   snapshot: () => RunResults | undefined | Promise<RunResults | undefined>;
   /** A client whose unsent data exceeds this many bytes is dropped (default 4 MiB). */
   maxBufferedBytes?: number;
+  /** Host names (besides loopback and the bound address) requests may be addressed to (`--allow-host`). */
+  allowedHosts?: readonly string[];
+  /** Origins (besides the server's own) whose pages may open the websocket (`--allow-origin`). */
+  allowedOrigins?: readonly string[];
+  /** Most websocket viewers at once; more are refused with 503 (default {@link DEFAULT_MAX_VIEWERS}). */
+  maxViewers?: number;
 }
+
+/** Default of {@link LiveServerOptions.maxViewers}. */
+export const DEFAULT_MAX_VIEWERS = 128;
 
 /** A running live server: a {@link Reporter} to subscribe to the run's events, plus its address. */
 export interface LiveServer extends Reporter {
@@ -57,9 +67,11 @@ export interface LiveServer extends Reporter {
 
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-/** Sends `body` with `status` and `type`, no caching. */
-function respond(response: ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+const headersFor = securityHeadersFor(VIEWER_PAGE);
+
+/** Sends `body` with `status` and `type`, no caching, with the security headers. */
+function respond(response: ServerResponse, status: number, type: string, body: string, host: string | undefined): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headersFor(host) });
   response.end(body);
 }
 
@@ -69,13 +81,24 @@ function respond(response: ServerResponse, status: number, type: string, body: s
  * `run-end` one `{ type: 'chart', svg }` message with the final chart (the server closes with the run). Sends never
  * block the run: a client whose send buffer exceeds `maxBufferedBytes` is terminated. Client messages are
  * ignored. When a token is required, requests without the right `?token=` get 401 (HTTP) or are refused at the
- * websocket upgrade.
+ * websocket upgrade. Every request must be addressed (`Host`) to a loopback name, the bound address or an allowed
+ * name (403 otherwise: DNS rebinding), a websocket upgrade from a browser must come from the server's own origin
+ * or an allowed one (403), at most `maxViewers` websockets are open at once (503), and every response carries a
+ * Content-Security-Policy and `X-Frame-Options: DENY`. An empty token is refused.
  */
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const host = options.host ?? '127.0.0.1';
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw inputError('ADVBENCH_ERR_LIVE_PORT', `live server port must be an integer 0..65535, got ${String(options.port)}`, { details: { port: options.port } });
   }
+  if (options.token !== undefined && options.token.trim() === '') {
+    throw inputError('ADVBENCH_ERR_LIVE_TOKEN', '--token must not be empty (omit it for a random token)', { details: { flag: '--token' } });
+  }
+  const maxViewers = options.maxViewers ?? DEFAULT_MAX_VIEWERS;
+  if (!Number.isInteger(maxViewers) || maxViewers < 1) {
+    throw inputError('ADVBENCH_ERR_LIVE_VIEWERS', `--max-viewers must be a positive integer, got ${String(maxViewers)}`, { details: { flag: '--max-viewers' } });
+  }
+  const guard = createRequestGuard({ boundHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   const requireToken = options.requireToken ?? !isLoopbackHost(host);
   const token = requireToken ? (options.token ?? generateToken()) : undefined;
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
@@ -101,22 +124,31 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   };
 
   const http = createServer((request, response) => {
+    const hostProblem = guard.hostProblem(request);
+    const host = hostProblem === undefined ? request.headers.host : undefined;
+    const send = (status: number, type: string, body: string) => respond(response, status, type, body, host);
+    if (hostProblem !== undefined) return send(403, 'text/plain; charset=utf-8', `${hostProblem}\n`);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
-    if (!authorized(request)) return respond(response, 401, 'text/plain; charset=utf-8', 'this server requires ?token=<token> (printed when it started)\n');
-    if (path === '/' || path === '/index.html') return respond(response, 200, 'text/html; charset=utf-8', VIEWER_PAGE);
-    if (path === '/chart.svg') return respond(response, 200, 'image/svg+xml; charset=utf-8', currentChart());
-    if (path === '/snapshot.json') return respond(response, 200, 'application/json; charset=utf-8', snapshotMessage());
-    return respond(response, 404, 'text/plain; charset=utf-8', 'not found\n');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    if (!authorized(request)) return send(401, 'text/plain; charset=utf-8', 'this server requires ?token=<token> (printed when it started)\n');
+    if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', VIEWER_PAGE);
+    if (path === '/chart.svg') return send(200, 'image/svg+xml; charset=utf-8', currentChart());
+    if (path === '/snapshot.json') return send(200, 'application/json; charset=utf-8', snapshotMessage());
+    return send(404, 'text/plain; charset=utf-8', 'not found\n');
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  let upgrading = 0;
+  const refuse = (socket: Duplex, status: string, reason: string) => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${reason}\n`);
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws' || !authorized(request)) {
-      socket.end(path !== '/ws' ? 'HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n' : 'HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
-      return;
-    }
+    const problem = guard.hostProblem(request) ?? guard.originProblem(request);
+    if (problem !== undefined) return refuse(socket, '403 Forbidden', problem);
+    if (path !== '/ws') return refuse(socket, '404 Not Found', 'not found');
+    if (!authorized(request)) return refuse(socket, '401 Unauthorized', 'this server requires ?token=<token>');
+    if (sockets.clients.size + upgrading >= maxViewers) return refuse(socket, '503 Service Unavailable', `too many live viewers (at most ${maxViewers}; raise --max-viewers)`);
+    upgrading += 1;
     sockets.handleUpgrade(request, socket, head, (client) => {
+      upgrading -= 1;
       client.on('message', () => {
         // Clients have nothing to say: every message, well-formed or not, is ignored.
       });

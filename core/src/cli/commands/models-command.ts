@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ImageShape } from '../../plugin-api/index.js';
+import { tableStyle } from '../colour-output.js';
 
 /** Parses `--classes`: a positive integer. */
 function classesValue(value: string): number {
@@ -44,7 +45,7 @@ export function modelsCommand(): Command {
         return;
       }
       const { default: Table } = await import('cli-table3');
-      const table = new Table({ head: ['name', 'input', 'classes', 'description'], wordWrap: true, colWidths: [14, 11, 9, 70] });
+      const table = new Table({ head: ['name', 'input', 'classes', 'description'], wordWrap: true, colWidths: [14, 11, 9, 70] , style: tableStyle() });
       for (const row of rows) table.push([row.name, row.defaultInputShape.join('x'), row.defaultClasses, row.description]);
       process.stdout.write(`${table.toString()}\n`);
     });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { tableStyle } from '../colour-output.js';
 
 /** `advbench plugins list [--json]`: every plugin the config can see. */
 export function pluginsCommand(): Command {
@@ -17,7 +18,7 @@ export function pluginsCommand(): Command {
         return;
       }
       const { default: Table } = await import('cli-table3');
-      const table = new Table({ head: ['id', 'kind', 'version', 'api', 'package', 'description'], wordWrap: true, colWidths: [16, 9, 9, 5, 32, 60] });
+      const table = new Table({ head: ['id', 'kind', 'version', 'api', 'package', 'description'], wordWrap: true, colWidths: [16, 9, 9, 5, 32, 60] , style: tableStyle() });
       for (const row of listing) table.push([row.id, row.kind, row.version, row.apiVersion, row.package, row.description]);
       process.stdout.write(`${table.toString()}\n`);
     });

@@ -3,6 +3,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../config/run-spec.js';
 import { parseEpsilonList } from '../../config/parse-epsilon.js';
 import { inputError } from '../../plugin-api/errors.js';
 import type { RunFlags } from '../../run/run-from-cli.js';
+import { addLiveAccessOptions, liveAccessFrom, type LiveAccessOptionValues } from './live-access-options.js';
 
 const BACKENDS: BackendChoice[] = [...BACKEND_CHOICES];
 
@@ -12,7 +13,7 @@ const BACKENDS: BackendChoice[] = [...BACKEND_CHOICES];
  * Ctrl-C (finished cells are saved; `advbench run --resume <out>` continues).
  */
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('run a sweep of defenses x attacks x surfaces x epsilons (re-running into the same --out resumes it)')
     .option('--config <file>', 'JSON config file')
     .option('--preset <name>', 'preset to start from: smoke, quick (default) or paper')
@@ -29,11 +30,12 @@ export function runCommand(): Command {
     .option('--queue <url>', 'coordinate the run on a BullMQ queue: redis://[user:password@]host:port[/db] or rediss://; `advbench worker` processes compute it')
     .option('--shard-size <n>', 'with --queue: test examples per cell job (default 0: one job per cell)', parseShardSize)
     .option('--live [port]', 'serve a live view of the run over HTTP/websocket (default port 4173)')
-    .option('--host <host>', 'host the live view listens on', '127.0.0.1')
+    .option('--host <host>', 'host the live view listens on', '127.0.0.1');
+  return addLiveAccessOptions(command)
     .option('--json', 'print only a JSON summary on stdout')
     .option('--verbose', 'log debug detail')
     .addHelpText('after', '\nExit codes: 0 all cells done, 1 some cells failed, 2 bad input, 130 interrupted (resume with --resume <out>).')
-    .action(async (flags: RunFlags & { verbose?: boolean; live?: string | boolean; host?: string }) => {
+    .action(async (flags: RunFlags & LiveAccessOptionValues & { verbose?: boolean; live?: string | boolean; host?: string }) => {
       const { runFromCli } = await import('../../run/run-from-cli.js');
       const { createConsoleLogger } = await import('../../run/console-logger.js');
       const { reportersFor } = await import('../../run/run-reporters.js');
@@ -47,7 +49,7 @@ export function runCommand(): Command {
       };
       process.on('SIGINT', onInterrupt);
       try {
-        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, createReporters: (spec) => reportersFor(spec, { livePort, liveHost: flags.host, logger }) });
+        const results = await runFromCli(flags, { cwd: process.cwd(), signal: controller.signal, logger, createReporters: (spec) => reportersFor(spec, { livePort, liveHost: flags.host, liveAccess: liveAccessFrom(flags), logger }) });
         const out = results.config.out as string;
         if (flags.json) {
           const done = results.cells.filter((cell) => cell.status === 'done').length;

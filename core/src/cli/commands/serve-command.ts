@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { LiveServerHandle } from '../load-reports.js';
+import type { LiveAccessFlags, LiveServerHandle } from '../load-reports.js';
+import { addLiveAccessOptions, liveAccessFrom, type LiveAccessOptionValues } from './live-access-options.js';
 
 /** Options of {@link serveRun}. */
-export interface ServeRunOptions {
+export interface ServeRunOptions extends LiveAccessFlags {
   /** The run's out folder. */
   out: string;
   /** Port (0 picks a free one). */
@@ -38,7 +39,15 @@ export async function serveRun(options: ServeRunOptions): Promise<ServedRun> {
   const { loadReports } = await import('../load-reports.js');
   const out = resolve(options.out);
   const [initial, reports] = await Promise.all([loadRunResults(out), loadReports()]);
-  const server = await reports.startLiveServer({ port: options.port, host: options.host, token: options.token, snapshot: () => initial });
+  const server = await reports.startLiveServer({
+    port: options.port,
+    host: options.host,
+    token: options.token,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+    maxViewers: options.maxViewers,
+    snapshot: () => initial,
+  });
   let last = fingerprint(initial);
   let polling = false;
   const timer =
@@ -81,14 +90,15 @@ function port(value: string): number {
 
 /** `advbench serve <out> [--port N] [--host H] [--token T]`: the live viewer of a finished or running run. */
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('serve the live viewer of a finished or running run from its results (Ctrl-C to stop)')
     .argument('<out>', 'the run\'s out folder')
     .option('--port <n>', 'port (0 picks a free one)', port, 4173)
     .option('--host <host>', 'address to listen on; anything but loopback requires the printed token', '127.0.0.1')
-    .option('--token <token>', 'the token clients must send when not on loopback (default: a random one)')
-    .action(async (out: string, flags: { port: number; host: string; token?: string }) => {
-      const served = await serveRun({ out, port: flags.port, host: flags.host, token: flags.token });
+    .option('--token <token>', 'the token clients must send when not on loopback (default: a random one)');
+  return addLiveAccessOptions(command)
+    .action(async (out: string, flags: { port: number; host: string; token?: string } & LiveAccessOptionValues) => {
+      const served = await serveRun({ out, port: flags.port, host: flags.host, token: flags.token, ...liveAccessFrom(flags) });
       process.stderr.write(`advbench: viewer at ${served.server.url} (Ctrl-C to stop)\n`);
       if (served.server.token !== undefined) process.stderr.write(`advbench: listening on ${flags.host}; clients must send ?token=${served.server.token}\n`);
       await new Promise<void>((resolve) => {

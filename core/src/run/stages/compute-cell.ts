@@ -4,6 +4,7 @@ import type { CellResult } from '../../store/result-types.js';
 import { CLEAN_ATTACK } from '../cell-plan.js';
 import { evaluateBatch } from '../evaluate-batch.js';
 import { createThrottle } from '../throttle.js';
+import { foldAttackReport, type ReportedAttack } from './attack-reports.js';
 import { defenseEntry, type RunScope } from './run-scope.js';
 import { checkAttackInstance } from './check-attack-instance.js';
 
@@ -31,6 +32,8 @@ export interface CellShard {
   seconds: number;
   /** The attack's resolved settings (empty for a clean cell). */
   attackSettings: Record<string, unknown>;
+  /** What the attack reported (cost, a composite's member outcomes by position of the shard), when it reported. */
+  reported?: ReportedAttack;
 }
 
 /** Options of {@link computeCell}. */
@@ -80,6 +83,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
   const batchSize = spec.evalBatchSize;
   let examplesDone = 0;
   let corrections = 0;
+  let reported: ReportedAttack | undefined;
   const progress = (doneBefore: number, count: number, step: AttackStepProgress) => {
     if (!throttle()) return;
     const fraction = (doneBefore + (count * ((step.restart - 1) * step.steps + step.step)) / (step.restarts * step.steps)) / size;
@@ -102,6 +106,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         surface,
         classifier: instance.classifier,
         classes: info.classes,
+        defense: planned.defense,
         rng: random.fork(batchLabel(batch.indices[0], batchSize)),
         signal: scope.signal,
         onStep: (step) => progress(doneBefore, batch.count, step),
@@ -110,6 +115,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         outcomes[slots.get(position)!] = outcome.correct[offset];
       });
       corrections += outcome.corrections;
+      if (outcome.report) reported = foldAttackReport(reported, outcome.report, Array.from(batch.indices, (position) => position - range.start), size);
     } finally {
       tf.dispose([x, y]);
     }
@@ -121,7 +127,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
     }
   }
   const shard = planned.examples ? { start: 0, end: size } : range;
-  return { cellId: planned.id, start: shard.start, end: shard.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings };
+  return { cellId: planned.id, start: shard.start, end: shard.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings, ...(reported ? { reported } : {}) };
 }
 
 /** The label a batch's random stream is forked with: its index in the whole split when it starts on a batch boundary. */

@@ -1,5 +1,6 @@
 import type { TrainingCost } from '../../plugin-api/index.js';
 import type { SurfaceSummary } from '../../store/result-types.js';
+import { recreateDefense } from './release-defense.js';
 import { defenseEntry, messageOf, type RunScope } from './run-scope.js';
 
 /** What preparing a defense gave. */
@@ -10,12 +11,17 @@ export type PrepareOutcome =
 
 /**
  * Prepares the named defense entry (trains it, or loads it from the model cache) and returns its cost,
- * description, offered surfaces (with what each declares) and whether its decision rule is randomized. A prepared entry is not prepared twice in one scope. A throw becomes
+ * description, offered surfaces (with what each declares) and whether its decision rule is randomized. A prepared
+ * entry is not prepared twice in one scope; a released one (`releaseDefense`) is created and prepared again (from the
+ * model cache). A throw becomes
  * `failed` (the entry is marked failed, its cells fail), or `interrupted` when the run's signal was aborted.
  * Emits `train-start` and `train-end` on the scope's bus; writes nothing.
  */
 export async function prepareDefense(scope: RunScope, name: string): Promise<PrepareOutcome> {
   const entry = defenseEntry(scope, name);
+  if (entry.failure) return { status: 'failed', error: new Error(entry.failure), message: entry.failure };
+  // A defense released by releaseDefense is created again; its prepare loads its models back from the cache.
+  if (entry.released) await recreateDefense(scope, name);
   if (entry.failure) return { status: 'failed', error: new Error(entry.failure), message: entry.failure };
   const instance = entry.instance;
   if (!instance) throw new Error(`${name}: prepareDefense before createDefenses`);

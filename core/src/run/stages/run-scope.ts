@@ -34,8 +34,10 @@ export interface DefenseEntry {
   instance?: DefenseInstance;
   /** Why the defense cannot run (create or prepare failed). */
   failure?: string;
-  /** True once `prepare()` succeeded in this process. */
+  /** True once `prepare()` succeeded in this process (false again once released). */
   prepared: boolean;
+  /** True when its cells were done and its instance was released (`releaseDefense`); preparing it again re-creates it. */
+  released?: boolean;
 }
 
 /** One attack entry of the spec, resolved; its instance is created on first use. */
@@ -185,7 +187,12 @@ export async function releaseRunScope(scope: RunScope): Promise<void> {
   for (const attack of scope.ownedAttacks) attack.dispose?.();
   if (scope.basePromise) {
     const base = await scope.basePromise.catch(() => undefined);
-    base?.model.dispose();
+    try {
+      base?.model.dispose();
+    } catch (error) {
+      // After a backend abort (out of memory) its heap may be unusable; the process is about to report and exit.
+      scope.logger.warn(`base model: dispose failed: ${messageOf(error)}`);
+    }
   }
   await scope.dataset.close?.();
 }

@@ -16,3 +16,13 @@ describe('learningRateSchedule', () => {
     expect(schedule(9, 1)).toBeCloseTo(0, 12);
   });
 });
+
+describe('cosine schedule', () => {
+  it('starts at the peak, halves at mid-training and ends at 0', () => {
+    const schedule = learningRateSchedule('cosine', 0.1, 4);
+    expect(schedule(0, 0)).toBeCloseTo(0.1, 12);
+    expect(schedule(2, 0)).toBeCloseTo(0.05, 12);
+    expect(schedule(1, 0.5)).toBeCloseTo(0.05 * (1 + Math.cos(Math.PI * 0.375)), 12);
+    expect(schedule(3, 1)).toBeCloseTo(0, 12);
+  });
+});
