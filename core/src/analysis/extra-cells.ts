@@ -23,8 +23,8 @@ export interface ExtraCellAttack {
 export interface ExtraCellDefense {
   /** Entry name. */
   name: string;
-  /** Surfaces the sweep attacks. */
-  surfaces: string[];
+  /** Its sweep cells as planned (the extra cells mirror the attacks and surfaces these attack). */
+  sweepCells: readonly CellResult[];
   /** The attacked surfaces that draw randomness (known after prepare; empty before). */
   randomizedSurfaces: string[];
 }
@@ -71,33 +71,37 @@ function extraCell(seed: number, defense: string, attack: ExtraCellAttack, surfa
 }
 
 /**
- * The extra cells the evaluation checks ask for, for one defense, all on the checks' subset:
- * - `unbounded-not-broken`: the first white-box attack (iterative if there is one) at {@link UNBOUNDED_EPSILON} on
- *   every attacked surface;
- * - `steps-not-converged`: the first iterative white-box attack with {@link strongerSteps} at the headline ε on every
- *   attacked surface;
- * - `eot-not-converged`: each attack with an `eotSamples` option, doubled, at the headline ε on every randomized
- *   attacked surface (only once the defense is prepared and its surfaces say whether they are randomized).
- * Cost: at most 2 x surfaces cells plus the EOT ones per defense, each on at most {@link CHECK_SUBSET_SIZE} examples.
+ * The extra cells the evaluation checks ask for, for one defense, all on the checks' subset, mirroring the attacks
+ * and surfaces of its sweep cells:
+ * - `unbounded-not-broken`: on every attacked surface, the first white-box attack of the run attacking it (iterative
+ *   if there is one) at {@link UNBOUNDED_EPSILON};
+ * - `steps-not-converged`: on every attacked surface, the first iterative white-box attack with a steps setting,
+ *   with {@link strongerSteps}, at the headline ε;
+ * - `eot-not-converged`: on every randomized attacked surface (known once the defense is prepared), each attack with
+ *   an `eotSamples` option, doubled, at the headline ε.
+ * The convergence cells need their baseline sweep cell (same attack, surface and headline ε). Cost: at most 2 cells
+ * per attacked surface plus one per EOT attack on a randomized one, each on at most {@link CHECK_SUBSET_SIZE} examples.
  */
 export function planExtraCells(input: { seed: number; headlineEpsilon: number; testCount: number; subsetSize?: number; defense: ExtraCellDefense; attacks: ExtraCellAttack[] }): CellResult[] {
   const examples = checkSubset(input.testCount, input.subsetSize);
   const cells: CellResult[] = [];
   const { defense, headlineEpsilon } = input;
   if (examples.length === 0 || headlineEpsilon <= 0) return cells;
-  const whiteBox = input.attacks.filter((attack) => attackPluginKind(attack.plugin, attack.options).threatModel === 'white-box');
-  const iterative = whiteBox.filter(isIterativeWhiteBox);
-  const unbounded = iterative[0] ?? whiteBox[0];
-  const baseline = (attack: ExtraCellAttack, surface: string) => cellId(defense.name, attack.name, surface, headlineEpsilon);
-  for (const surface of defense.surfaces) {
+  const attacked = defense.sweepCells.filter((cell) => cell.epsilon > 0 && cell.extra === undefined);
+  const surfaces = [...new Set(attacked.map((cell) => cell.surface))];
+  const baseline = (attack: ExtraCellAttack, surface: string) => attacked.find((cell) => cell.attack === attack.name && cell.surface === surface && Math.abs(cell.epsilon - headlineEpsilon) < 1e-12)?.id;
+  for (const surface of surfaces) {
+    const here = new Set(attacked.filter((cell) => cell.surface === surface).map((cell) => cell.attack));
+    const whiteBox = input.attacks.filter((attack) => here.has(attack.name) && attackPluginKind(attack.plugin, attack.options).threatModel === 'white-box');
+    const iterative = whiteBox.filter(isIterativeWhiteBox);
+    const unbounded = iterative[0] ?? whiteBox[0];
     if (unbounded) cells.push(extraCell(input.seed, defense.name, unbounded, surface, UNBOUNDED_EPSILON, 'unbounded-not-broken', {}, examples));
-    const stepper = iterative.find((attack) => strongerSteps(attack.options) !== undefined);
+    const stepper = iterative.find((attack) => strongerSteps(attack.options) !== undefined && baseline(attack, surface) !== undefined);
     if (stepper) cells.push(extraCell(input.seed, defense.name, stepper, surface, headlineEpsilon, 'steps-not-converged', strongerSteps(stepper.options)!, examples, baseline(stepper, surface)));
-    if (defense.randomizedSurfaces.includes(surface)) {
-      for (const attack of whiteBox) {
-        if (typeof attack.options.eotSamples !== 'number') continue;
-        cells.push(extraCell(input.seed, defense.name, attack, surface, headlineEpsilon, 'eot-not-converged', { eotSamples: attack.options.eotSamples * 2 }, examples, baseline(attack, surface)));
-      }
+    if (!defense.randomizedSurfaces.includes(surface)) continue;
+    for (const attack of whiteBox) {
+      if (typeof attack.options.eotSamples !== 'number' || baseline(attack, surface) === undefined) continue;
+      cells.push(extraCell(input.seed, defense.name, attack, surface, headlineEpsilon, 'eot-not-converged', { eotSamples: attack.options.eotSamples * 2 }, examples, baseline(attack, surface)));
     }
   }
   return cells;

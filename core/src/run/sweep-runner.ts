@@ -117,10 +117,11 @@ export class SweepRunner {
    * its surfaces' randomness (doubled EOT); the recorder stores both and re-decides the defense's checks.
    */
   private async probe(scope: RunScope, recorder: RunRecorder, entry: DefenseEntry): Promise<void> {
-    const attacked = surfacesOf(scope, entry);
+    const sweep = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.extra === undefined);
+    const attacked = [...new Set([...surfacesOf(scope, entry), ...sweep.filter((cell) => cell.epsilon > 0).map((cell) => cell.surface)])];
     const probes = await probeDefense(scope, entry.name, attacked);
     const randomized = entry.instance!.surfaces().filter((surface) => surface.randomized && attacked.includes(surface.name)).map((surface) => surface.name);
-    recorder.recordProbes(entry.name, probes, planCheckCells(scope, entry, randomized));
+    recorder.recordProbes(entry.name, probes, planCheckCells(scope, entry, sweep, randomized));
   }
 
   private async runCell(scope: RunScope, recorder: RunRecorder, planned: CellResult, position: { index: number; total: number }): Promise<'done' | 'failed' | 'interrupted'> {

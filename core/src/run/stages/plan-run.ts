@@ -81,7 +81,8 @@ function withCheckCells(scope: RunScope, planned: CellResult[], stored: StoredRu
   const cells: CellResult[] = [];
   const ids = new Set<string>();
   for (const entry of scope.defenses) {
-    const own = [...planned.filter((cell) => cell.defense === entry.name), ...planCheckCells(scope, entry)];
+    const sweep = planned.filter((cell) => cell.defense === entry.name);
+    const own = [...sweep, ...planCheckCells(scope, entry, sweep)];
     for (const cell of [...stored.finishedCells.values()]) if (cell.defense === entry.name && cell.extra !== undefined) own.push(cell);
     for (const cell of own) {
       if (ids.has(cell.id)) continue;
