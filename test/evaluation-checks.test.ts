@@ -16,7 +16,7 @@ async function runConfig(config: Record<string, unknown>): Promise<{ results: Ru
   const folder = mkdtempSync(join(tmpdir(), 'advbench-checks-'));
   folders.push(folder);
   writeFileSync(join(folder, 'run.json'), JSON.stringify(config));
-  const run = await runCli(['run', '--config', 'run.json', '--out', 'out'], { cwd: folder, timeoutMs: 240_000 });
+  const run = await runCli(['run', '--config', 'run.json', '--out', 'out'], { cwd: folder, timeoutMs: 480_000 });
   expect(run.code, run.stderr).toBe(0);
   const out = join(folder, 'out');
   return { results: JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResults, stderr: run.stderr, out };
@@ -57,7 +57,7 @@ describe('the self-checking leaderboard on planted gradient-masking defenses (th
     expect(flags(results, 'saturated-softmax')).toContain('margin-beats-ce');
     expect(flags(results, 'round-pixels')).toContain('black-box-beats-white-box');
     expect(flags(results, 'none')).toEqual([]);
-  }, 420_000);
+  }, 600_000);
 });
 
 describe('the self-checking leaderboard, with PGD only (smoke-sized, one CLI run)', () => {
