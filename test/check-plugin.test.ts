@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkPluginReference, formatCheckReport, type ConformanceReport } from '@advbench/core/testkit';
 import { repositoryRoot, runCli } from './support/cli.js';
+import { readmePluginExample } from './support/readme-blocks.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 /** A smaller kit than the default keeps each check to a few seconds. */
@@ -56,12 +57,32 @@ describe('advbench check-plugin on the fixtures: each fails exactly its check, w
   });
 });
 
+describe('advbench check-plugin on a defense that leaks tensors', () => {
+  it('fails the predict leak check and the dispose check, counting the tensors', async () => {
+    const report = await check(fixture('check-plugin-leaky-defense'));
+    expect(failed(report)).toEqual(['predict-no-leak', 'dispose']);
+    expect(report.failures[0]).toMatchObject({ message: "3 predict calls (each result disposed) left 6 more tensors allocated: wrap predict's work in tf.tidy", seen: '+6 tensors' });
+    expect(report.failures[1].message).toMatch(/^after dispose\(\), \d+ tensors the defense made are still allocated/);
+  });
+});
+
 describe('advbench check-plugin on the built-in plugins', () => {
   it.each(['none', 'adv-training', 'inn', 'pgd'])('%s passes every check', async (id) => {
     const report = await check(id);
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.results.filter((result) => result.status === 'pass').length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('advbench check-plugin on the README example plugin', () => {
+  it('passes every check', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'advbench-readme-check-')), 'advbench-defense-bit-depth');
+    mkdirSync(folder);
+    for (const [name, text] of Object.entries(readmePluginExample())) writeFileSync(join(folder, name), text);
+    const report = await check(folder);
+    expect(report.failures).toEqual([]);
+    expect(report.plugin).toEqual({ id: 'bit-depth', kind: 'defense', version: '1.0.0' });
   });
 });
 

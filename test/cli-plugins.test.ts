@@ -21,13 +21,13 @@ function writeConfig(config: unknown): string {
 }
 
 describe('advbench plugins list (built CLI)', () => {
-  it('lists the four built-in plugins with kind, version and apiVersion', async () => {
+  it('lists every built-in plugin with kind, version and apiVersion', async () => {
     const result = await runCli(['plugins', 'list', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const listing = JSON.parse(result.stdout) as Array<Record<string, string>>;
     const byId = Object.fromEntries(listing.map((row) => [row.id, row]));
-    expect(Object.keys(byId).sort()).toEqual(['adv-training', 'inn', 'none', 'pgd']);
+    expect(Object.keys(byId).sort()).toEqual(['adv-training', 'apgd', 'autoattack', 'inn', 'none', 'pgd', 'square', 'transfer']);
     expect(byId.inn).toMatchObject({ kind: 'defense', apiVersion: 'v1', package: '@advbench/defense-inn' });
     expect(byId.pgd).toMatchObject({ kind: 'attack', apiVersion: 'v1', package: '@advbench/attack-pgd' });
     for (const row of listing) expect(row.version).toMatch(/^\d+\.\d+\.\d+/);

@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 
 const run = promisify(execFile);
 
-/** `npm test` in a generated folder, offline (no registry request allowed). */
+/**
+ * `npm test` in a generated folder as a user outside this repository runs it: offline (no registry request
+ * allowed), and without the repository's node_modules/.bin on PATH (the test runner puts it there).
+ */
 async function npmTest(folder: string): Promise<{ stdout: string; stderr: string }> {
-  return run('npm', ['test'], { cwd: folder, env: { ...process.env, npm_config_offline: 'true' }, timeout: 300_000 });
+  const path = (process.env.PATH ?? '').split(delimiter).filter((entry) => !entry.includes('node_modules')).join(delimiter);
+  return run('npm', ['test'], { cwd: folder, env: { ...process.env, PATH: path, npm_config_offline: 'true' }, timeout: 300_000 });
 }
 
 describe('advbench create (built CLI)', () => {

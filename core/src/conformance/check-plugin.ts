@@ -22,7 +22,7 @@ const INVALID_PLUGIN_CODES = new Set(['ADVBENCH_ERR_PLUGIN_SHAPE', 'ADVBENCH_ERR
  */
 export async function checkPlugin(candidate: unknown, reference: string, options: CheckPluginOptions = {}): Promise<ConformanceReport> {
   const started = Date.now();
-  const recorder = new CheckRecorder();
+  const recorder = new CheckRecorder(options.onResult);
   let plugin: Plugin | undefined;
   await recorder.run('validates', 'the default export is a valid plugin object of this API version', () => {
     plugin = validatePlugin(candidate, reference);
@@ -44,8 +44,8 @@ export async function checkPluginReference(reference: string, options: CheckPlug
     plugin = (await registry.resolve(reference)).plugin;
   } catch (error) {
     if (isAdvbenchError(error) && INVALID_PLUGIN_CODES.has(error.code)) {
-      const recorder = new CheckRecorder();
-      recorder.results.push({ check: 'validates', status: 'fail', message: error.message, expected: 'a valid advbench plugin as the default export', seen: error.message });
+      const recorder = new CheckRecorder(options.onResult);
+      recorder.record({ check: 'validates', status: 'fail', message: error.message, expected: 'a valid advbench plugin as the default export', seen: error.message });
       return reportOf(recorder, reference, undefined, started);
     }
     if (isAdvbenchError(error)) throw error;

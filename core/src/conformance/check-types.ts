@@ -47,4 +47,6 @@ export interface CheckPluginOptions {
   timeoutSeconds?: number;
   /** Milliseconds `create` may take (default 2000). */
   createBudgetMs?: number;
+  /** Called with each result as soon as its check ends (progress for long checks). */
+  onResult?(result: CheckResult): void;
 }

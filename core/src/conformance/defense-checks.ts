@@ -13,8 +13,11 @@ import { expectTensorOfShape, firstNonFinite, maxDifference, rowFacts, round, te
 
 /** Limits of the defense checks. */
 export interface DefenseCheckLimits {
+  /** Batch sizes tried. */
   batchSizes: number[];
+  /** Seconds prepare (or one attack run) may take. */
   timeoutSeconds: number;
+  /** Milliseconds create may take. */
   createBudgetMs: number;
 }
 

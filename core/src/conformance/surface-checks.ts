@@ -8,8 +8,11 @@ export const SAME_TOLERANCE = 1e-6;
 
 /** The batch surfaces are checked on. */
 export interface SurfaceBatch {
+  /** Test images. */
   x: Tensor4D;
+  /** Their labels. */
   y: Tensor1D;
+  /** Number of classes C. */
   classes: number;
 }
 

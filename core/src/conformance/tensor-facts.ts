@@ -37,10 +37,15 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 
 /** Per-row facts of a [rows, columns] matrix: sum, minimum, maximum, log-sum-exp and arg-max. */
 export interface RowFacts {
+  /** Sum of each row. */
   sums: number[];
+  /** Smallest entry of each row. */
   minimums: number[];
+  /** Largest entry of each row. */
   maximums: number[];
+  /** log(sum(exp(row))) of each row (0 for log-probabilities). */
   logSumExps: number[];
+  /** Column of each row's largest entry. */
   argMaxes: number[];
 }
 
@@ -96,6 +101,7 @@ export async function withTimeout<T>(promise: Promise<T>, seconds: number, what:
 /** A short description of any value for messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof (value as { then?: unknown } | undefined)?.then === 'function') return 'a Promise (it must be synchronous and return the tensor itself)';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return `an object (${Object.keys(value).slice(0, 5).join(', ') || 'no keys'})`;

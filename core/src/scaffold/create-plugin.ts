@@ -127,6 +127,8 @@ export function createPluginPackage(input: CreatePluginInput): CreatedPlugin {
   if (typescript) {
     if (typescriptFolder) {
       link(typescriptFolder, join(directory, 'node_modules', 'typescript'));
+      mkdirSync(join(directory, 'node_modules', '.bin'), { recursive: true });
+      symlinkSync(join('..', 'typescript', 'bin', 'tsc'), join(directory, 'node_modules', '.bin', 'tsc'));
       linked.push('typescript');
     } else {
       missing.push('typescript');

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import type { AttackCost, AttackSurface, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import { applyPreset, isAdvbenchError } from '@advbench/core/plugin-api';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createRandom } from '@advbench/core/testkit';
 import apgdAttack, { APGD_PRESETS, apgdCheckpoints, apgdLoss, createApgdAttack, parseApgdOptions } from './index.js';
 
 beforeAll(async () => {

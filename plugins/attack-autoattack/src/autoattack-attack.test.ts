@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import type { AttackInstance, AttackReport, AttackSurface, Classifier, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createRandom } from '@advbench/core/testkit';
 import autoAttack, { createAutoAttack, membersOf, parseAutoAttackOptions } from './index.js';
 
 beforeAll(async () => {

@@ -9,12 +9,8 @@
  * shared machine, compare `process` CPU seconds too: wall time includes other processes' load.
  */
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../../core/src/compute/select-backend.js';
-import type { BackendChoice } from '../../../core/src/config/run-spec.js';
-import { buildModel } from '../../../core/src/models/zoo/model-zoo.js';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
-import { createTrainer } from '../../../core/src/training/trainer.js';
-import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
+import { selectBackend, buildModel, createRandom, createTrainer, createInMemoryDataset } from '@advbench/core/testkit';
+import type { BackendChoice } from '@advbench/core';
 import type { AttackSurface, Tensor1D, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import { createPgdAttack } from '../src/pgd-attack.js';
 import { parsePgdOptions } from '../src/pgd-options.js';

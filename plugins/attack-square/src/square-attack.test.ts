@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type { AttackCost, Classifier, RandomSource, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import { isAdvbenchError } from '@advbench/core/plugin-api';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createRandom } from '@advbench/core/testkit';
 import squareAttack, { createSquareAttack, parseSquareOptions, squareFraction, squareSide } from './index.js';
 
 beforeAll(async () => {

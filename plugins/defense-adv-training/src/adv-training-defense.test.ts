@@ -8,12 +8,7 @@ import { applyPreset } from '@advbench/core/plugin-api';
 import type { AttackFactory, BaseModel, DefenseInstance, PluginContext, Tensor1D, Tensor2D, Tensor4D, TrainProgress } from '@advbench/core/plugin-api';
 import pgdAttack from '@advbench/attack-pgd';
 import noneDefense, { parseNoneOptions, trainBaseModel } from '@advbench/defense-none';
-import { FileModelCache } from '../../../core/src/cache/model-cache.js';
-import { createPluginContext } from '../../../core/src/run/plugin-context.js';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
-import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
-import { robustFeatureImages } from '../../../core/src/training/testing/robust-feature-images.js';
-import { createTinyModelAccess } from '../../../core/src/training/testing/tiny-model-access.js';
+import { FileModelCache, createPluginContext, createRandom, createInMemoryDataset, robustFeatureImages, createTinyModelAccess } from '@advbench/core/testkit';
 import advTraining, { ADV_TRAINING_PRESETS, parseAdvTrainingOptions } from './index.js';
 
 let cacheDirectory: string;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPreset } from '@advbench/core/plugin-api';
-import { loadRunSpec } from '../../../core/src/config/load-run-spec.js';
+import { loadRunSpec } from '@advbench/core';
 import innDefense from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

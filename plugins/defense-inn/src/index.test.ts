@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePlugin } from '../../../core/src/plugins/validate-plugin.js';
+import { validatePlugin } from '@advbench/core/testkit';
 import innDefense, { INN_PRESETS } from './index.js';
 
 describe('the inn plugin object', () => {

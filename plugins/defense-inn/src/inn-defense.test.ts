@@ -7,15 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BaseModel, DefenseInstance, PluginContext, Tensor1D, Tensor2D, Tensor4D, TrainProgress } from '@advbench/core/plugin-api';
 import { applyPreset } from '@advbench/core/plugin-api';
-import { FileModelCache } from '../../../core/src/cache/model-cache.js';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
-import { createPluginContext } from '../../../core/src/run/plugin-context.js';
-import { createTrainer } from '../../../core/src/training/trainer.js';
-import { brightDarkImages } from '../../../core/src/training/testing/bright-dark-images.js';
-import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
+import { FileModelCache, createRandom, createPluginContext, createTrainer, brightDarkImages, createInMemoryDataset, createTinyModelAccess } from '@advbench/core/testkit';
 import innDefense from './index.js';
 import { checkpointFolder } from './inn-defense.js';
-import { createTinyModelAccess } from '../../../core/src/training/testing/tiny-model-access.js';
 
 const SIZE = 4;
 const silent = { debug() {}, info() {}, warn() {} };

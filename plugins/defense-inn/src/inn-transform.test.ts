@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
+import { createRandom } from '@advbench/core/testkit';
 import type { Tensor4D } from '@advbench/core/plugin-api';
 import {
   addBackgrounds,

@@ -6,12 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type { PluginContext, Tensor1D, Tensor2D, Tensor4D, TrainProgress } from '@advbench/core/plugin-api';
 import pgdAttack from '@advbench/attack-pgd';
-import { FileModelCache } from '../../../core/src/cache/model-cache.js';
-import { createPluginContext } from '../../../core/src/run/plugin-context.js';
-import { createRandom } from '../../../core/src/random/seeded-random.js';
-import { createInMemoryDataset } from '../../../core/src/training/testing/in-memory-dataset.js';
-import { brightDarkImages } from '../../../core/src/training/testing/bright-dark-images.js';
-import { createTinyModelAccess } from '../../../core/src/training/testing/tiny-model-access.js';
+import { FileModelCache, createPluginContext, createRandom, createInMemoryDataset, brightDarkImages, createTinyModelAccess } from '@advbench/core/testkit';
 import noneDefense, { parseNoneOptions, trainBaseModel, type NoneOptions } from './index.js';
 
 let cacheDirectory: string;

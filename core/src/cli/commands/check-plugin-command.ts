@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { BackendChoice } from '../../config/run-spec.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../config/run-spec.js';
 import { inputError } from '../../plugin-api/errors.js';
 
 /** Flags of `advbench check-plugin`. */
@@ -23,7 +23,7 @@ export function checkPluginCommand(): Command {
     .argument('<plugin>', 'plugin reference: a folder or file path, an npm package name, or a built-in id')
     .option('--options <json>', 'raw plugin options to check with, as JSON (default: {})')
     .option('--seed <n>', 'seed of the test kit', parseInteger, 0)
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--model <name>', 'architecture of context.models: tiny-mlp (default) or a zoo name')
     .option('--timeout <seconds>', 'seconds prepare and one attack run may take', parseInteger, 600)
     .option('--json', 'print only the JSON report on stdout')
@@ -37,6 +37,7 @@ export function checkPluginCommand(): Command {
         options,
         timeoutSeconds: flags.timeout,
         kit: { seed: flags.seed, backend: flags.backend, model: flags.model },
+        onResult: flags.json ? undefined : (result) => process.stderr.write(`advbench: ${result.status} ${result.check}\n`),
       });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCheckReport(report)}\n`);
       if (!report.passed) process.exitCode = 1;
