@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../core/src/store/result-types.js';
+import { SQLITE_SCHEMA_VERSION } from '../core/src/store/sqlite-schema.js';
 import { repositoryRoot, runCli } from './support/cli.js';
 
 const folders: string[] = [];
@@ -97,7 +98,7 @@ describe('the self-checking leaderboard, with PGD only (smoke-sized, one CLI run
     const database = new Database(join(out, 'results.sqlite'), { readonly: true });
     const rows = database.prepare(`SELECT check_id FROM checks WHERE defense = 'undeclared-random' AND verdict = 'flag'`).pluck().all();
     const bestKnown = database.prepare(`SELECT accuracy FROM best_known WHERE defense = 'none' ORDER BY epsilon`).pluck().all();
-    expect(database.pragma('user_version', { simple: true })).toBe(2);
+    expect(database.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     database.close();
     expect(rows).toEqual(flags(results, 'undeclared-random'));
     expect(bestKnown).toEqual(results.defenses[0].bestKnown!.map((point) => point.accuracy));
