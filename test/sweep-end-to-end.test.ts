@@ -35,7 +35,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(results.status).toBe('completed');
     // Everything the run made (models, batches, attack outputs) is released: a second run leaves no tensor behind.
     const tensorsBefore = tf.memory().numTensors;
-    expect(results.cells.filter((cell) => !cell.extra).map((cell) => cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
+    expect(results.cells.filter((cell) => !cell.extra).map((cell) => cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
     // The evaluation checks add one extra cell: the (only, single-step) white-box attack at the unbounded budget.
     expect(results.cells.filter((cell) => cell.extra).map((cell) => cell.id)).toEqual(['trained|fgsm|full|0.5|check:unbounded-not-broken']);
     for (const cell of results.cells) {
@@ -54,7 +54,14 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(results.cells[2].result!.correct).toBeLessThanOrEqual(clean);
     expect(results.defenses[0]).toMatchObject({ name: 'trained', status: 'done', cleanAccuracy: results.cells[0].result });
     expect(results.defenses[0].cost?.cached).toBe(false);
-    expect(results.defenses[0]).toMatchObject({ randomized: false, surfaceDetails: [{ name: 'full', description: 'logits of the model', output: 'logits', randomized: false, exact: false }] });
+    expect(results.defenses[0]).toMatchObject({
+      randomized: false,
+      surfaceDetails: [
+        { name: 'full', description: 'logits of the model', output: 'logits', randomized: false, exact: true },
+        { name: 'copy', description: 'the same logits under another name', output: 'logits', randomized: false, exact: true },
+      ],
+      evaluation: { randomized: false, judgeDraws: 1, surfaces: ['full'] },
+    });
     expect(results).toMatchObject({ seed: 3, backend: { name: 'wasm' }, versions: { plugins: { 'test-trained': '0.0.1', 'test-fgsm': '0.0.1' } } });
     expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
     expect(events.filter((event) => event.type === 'cell-end')).toHaveLength(4);
@@ -116,7 +123,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const first = await run('interrupted', config, [], controller.signal, abortingReporter);
     expect(first.results.status).toBe('interrupted');
     expect(first.results.cells.filter((cell) => !cell.extra).map((cell) => cell.status)).toEqual(['done', 'pending', 'pending']);
-    expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|full|0', 'trained|fgsm|full|0.05']);
+    expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05']);
     const json = await loadRunResults(first.spec.out);
     expect(json.status).toBe('interrupted');
 

@@ -65,6 +65,20 @@ export interface RunSpec {
   backend: BackendChoice;
   /** Batch size for evaluation and attacks. */
   evalBatchSize: number;
+  /**
+   * Draws a randomized defense's decision rule is judged over: per example, the fraction of draws classified
+   * correctly (deterministic defenses are judged once). Draws are paired: an example meets the same judge
+   * randomness in every cell of its defense.
+   */
+  judgeDraws: number;
+  /**
+   * EOT samples of the adaptive attack: for a defense whose classifier is randomized, every attack that accepts an
+   * `eotSamples` option also runs on the defense's `full` surface with this many samples (entry `<attack>+eot`).
+   * 0 plans no adaptive cells.
+   */
+  eotSamples: number;
+  /** Options merged into every adaptive variant's options after `eotSamples` (for example `{ "steps": 10 }`). */
+  eotAttackOptions: Record<string, unknown>;
   /** Trained-model cache folder. */
   cacheDirectory: string;
   /** Extra plugin references to load (so `plugins list` and the run can see them). */

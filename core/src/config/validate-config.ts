@@ -1,11 +1,11 @@
 import { inputError } from '../plugin-api/index.js';
 import { parseEpsilon } from './parse-epsilon.js';
 import type { RawConfig } from './presets.js';
-import { REQUIRED_PLACEHOLDER } from './presets.js';
+import { DEFAULT_EOT_SAMPLES, DEFAULT_JUDGE_DRAWS, REQUIRED_PLACEHOLDER } from './presets.js';
 import type { BackendChoice, DatasetSpec, ModelSpec, PluginEntrySpec, RunSpec } from './run-spec.js';
 import { BACKEND_CHOICES } from './run-spec.js';
 
-const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'cacheDirectory', 'plugins'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'eotAttackOptions', 'cacheDirectory', 'plugins'] as const;
 const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /** Where the config came from, for messages: `config file runs.json` or `preset quick`. */
@@ -36,6 +36,9 @@ export function validateConfig(raw: RawConfig, origin: ConfigOrigin): Omit<RunSp
     out: optionalString(raw.out, at('out')),
     backend: readBackend(raw.backend, at('backend')),
     evalBatchSize: readInteger(raw.evalBatchSize, at('evalBatchSize'), 100, 1, 100_000),
+    judgeDraws: readInteger(raw.judgeDraws, at('judgeDraws'), DEFAULT_JUDGE_DRAWS, 1, 10_000),
+    eotSamples: readInteger(raw.eotSamples, at('eotSamples'), DEFAULT_EOT_SAMPLES, 0, 10_000),
+    eotAttackOptions: readObject(raw.eotAttackOptions, at('eotAttackOptions')),
     cacheDirectory: optionalString(raw.cacheDirectory, at('cacheDirectory')) ?? '.advbench-cache',
     plugins: readStringList(raw.plugins, at('plugins')),
   };
@@ -180,4 +183,10 @@ function readStringList(value: unknown, where: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw wrongType(where, 'an array of strings', value);
   return value.map((item, index) => requiredString(item, `${where}[${index}]`));
+}
+
+function readObject(value: unknown, where: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrongType(where, 'an object', value);
+  return value as Record<string, unknown>;
 }

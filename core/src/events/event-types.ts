@@ -1,7 +1,7 @@
 import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
 import type { MemoryUsage } from '../run/memory/memory-usage.js';
-import type { CellResult, RunResults } from '../store/result-types.js';
+import type { CellResult, DefenseEvaluation, RunResults } from '../store/result-types.js';
 
 /** Fields every event has. */
 export interface EventBase {
@@ -42,6 +42,8 @@ export interface TrainEndEvent extends EventBase, WorkerField {
   type: 'train-end';
   defense: string;
   cost: TrainingCost;
+  /** How the defense will be evaluated (randomized or not, surfaces, EOT samples, judge draws). */
+  evaluation?: DefenseEvaluation;
 }
 /** A cell starts. */
 export interface CellStartEvent extends EventBase, WorkerField {

@@ -59,6 +59,11 @@ export class PluginRegistry {
 
   private constructor(private readonly options: PluginRegistryOptions) {}
 
+  /** The folder relative plugin paths and package names resolve from. */
+  get cwd(): string {
+    return this.options.cwd;
+  }
+
   /** Creates a registry and loads the extra references (so their errors surface at start). */
   static async create(options: PluginRegistryOptions): Promise<PluginRegistry> {
     const registry = new PluginRegistry(options);

@@ -135,7 +135,8 @@ export class QueueCoordinator {
     try {
       scope = await openRunScope({ spec: this.spec, registry: this.registry, events: this.bus, services: this.services, backend: this.backend, logger: this.logger, signal: this.signal, random: this.random });
       const failures = await createDefenses(scope);
-      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
+      const onStale = (cellId: string, reason: string) => this.logger.warn(`${cellId}: computed again: ${reason}`, { cellId });
+      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results(), onStale } : { finishedCells: new Map<string, CellResult>() };
       const recorder = new RunRecorder(planRun(scope, identity, stored), this.store, this.bus, this.logger);
       this.recorder = recorder;
       await recorder.begin(identity.resumed);
@@ -298,9 +299,9 @@ export class QueueCoordinator {
     const result = job?.returnvalue as TrainJobResult | undefined;
     defense.trained = true;
     if (state === 'completed' && result?.status === 'ready') {
-      const { worker: _worker, modelParams, ...prepared } = result;
-      recorder.recordPrepared(defense.name, prepared, modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, worker: result.worker });
+      const { worker: _worker, modelParams, ...outcome } = result;
+      recorder.recordPrepared(defense.name, outcome, modelParams);
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

@@ -4,12 +4,20 @@ import { hashString } from '../random/seeded-random.js';
 /** Attack name of the eps = 0 cells, which run no attack. */
 export const CLEAN_ATTACK = 'clean';
 
+/** Surface name of a defense's one clean cell: no surface is attacked, the decision rule judges the clean images. */
+export const CLEAN_SURFACE = 'decision-rule';
+
+/** The surface every randomized defense's adaptive (EOT) cells attack: the whole decision rule. */
+export const ADAPTIVE_SURFACE = 'full';
+
 /** A defense as the planner sees it. */
 export interface PlannedDefense {
   /** Entry name. */
   name: string;
   /** Surfaces to attack. */
   surfaces: string[];
+  /** True when the defense's classifier is randomized and it offers `full`: it also gets the adaptive cells. */
+  adaptive?: boolean;
 }
 
 /** An attack as the planner sees it. */
@@ -18,6 +26,8 @@ export interface PlannedAttack {
   name: string;
   /** Plugin id. */
   plugin: string;
+  /** True for an adaptive (EOT) variant: planned only on adaptive defenses' `full` surface. */
+  adaptive?: boolean;
 }
 
 /** The stable id of a cell. */
@@ -31,8 +41,18 @@ export function cellSeed(masterSeed: number, id: string): number {
 }
 
 /**
- * Plans every cell of a run as `pending`: for each defense and each of its surfaces, one `clean` cell when 0 is
- * among the epsilons (judged with the real decision rule, no attack), then each attack at each positive epsilon.
+ * The seed of the judge stream of a batch of test examples: a function of the master seed, the defense entry and
+ * the examples' positions (first position and count), never of the cell. Every cell of a defense batches the test
+ * split alike, so an example meets the same judge draws in every cell: outcomes are paired across cells.
+ */
+export function judgeSeed(masterSeed: number, defense: string, firstPosition: number, count: number): number {
+  return hashString(`${masterSeed}|judge|${defense}|${firstPosition}|${count}`);
+}
+
+/**
+ * Plans every cell of a run as `pending`: for each defense one `clean` cell when 0 is among the epsilons (no
+ * attack, judged once with the real decision rule), then each non-adaptive attack on each of its surfaces at each
+ * positive epsilon, then, for an adaptive defense, each adaptive attack on `full` at each positive epsilon.
  */
 export function planCells(input: { seed: number; epsilons: number[]; defenses: PlannedDefense[]; attacks: PlannedAttack[] }): CellResult[] {
   const cells: CellResult[] = [];
@@ -42,11 +62,15 @@ export function planCells(input: { seed: number; epsilons: number[]; defenses: P
     cells.push({ id, defense, attack, attackPlugin, surface, epsilon, status: 'pending', seconds: 0, attackSettings: {}, seed: cellSeed(input.seed, id), projectionCorrections: 0 });
   };
   for (const defense of input.defenses) {
+    if (input.epsilons.includes(0)) add(defense.name, CLEAN_ATTACK, 'none', CLEAN_SURFACE, 0);
     for (const surface of defense.surfaces) {
-      if (input.epsilons.includes(0)) add(defense.name, CLEAN_ATTACK, 'none', surface, 0);
-      for (const attack of input.attacks) {
+      for (const attack of input.attacks.filter((candidate) => !candidate.adaptive)) {
         for (const epsilon of positive) add(defense.name, attack.name, attack.plugin, surface, epsilon);
       }
+    }
+    if (!defense.adaptive) continue;
+    for (const attack of input.attacks.filter((candidate) => candidate.adaptive)) {
+      for (const epsilon of positive) add(defense.name, attack.name, attack.plugin, ADAPTIVE_SURFACE, epsilon);
     }
   }
   return cells;

@@ -80,6 +80,42 @@ describe('evaluateBatch', () => {
     tf.dispose([x, y]);
   });
 
+  it('refuses predict output that is not probabilities (logits, NaN, negative), naming the owner and the row', async () => {
+    const x = tf.fill([2, 2, 2, 1], 0.45) as Tensor4D;
+    const y = tf.tensor1d([0, 0], 'int32');
+    const before = tf.memory().numTensors;
+    const returning = (values: number[]): Classifier => ({ randomized: false, predict: () => tf.tensor2d(values, [2, 2]) });
+    const owner = "defense 'squash' (plugin squash 1.0.0)";
+    for (const [values, problem] of [
+      [[3.2, -1.5, 0.2, 0.1], /defense 'squash' \(plugin squash 1\.0\.0\): predict must return probabilities, but row 0 holds -1\.5/],
+      [[0.5, 0.5, 0.7, 0.7], /row 1 sums to 1\.40000, not 1/],
+    ] as const) {
+      await expect(evaluateBatch({ tf, x, y, epsilon: 0, classifier: returning([...values]), classes: 2, rng: createRandom(1), owner })).rejects.toMatchObject({ code: 'ADVBENCH_ERR_CLASSIFIER_OUTPUT', message: expect.stringMatching(problem) });
+    }
+    // Rows within 1e-3 of 1 pass.
+    const fine = await evaluateBatch({ tf, x, y, epsilon: 0, classifier: returning([0.9995, 0, 0, 1.0004]), classes: 2, rng: createRandom(1) });
+    expect(Array.from(fine.correct)).toEqual([1, 0]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
+  it('judges a randomized classifier over paired draws: per-example fractions, the same for the same judge stream', async () => {
+    const x = tf.fill([3, 2, 2, 1], 0.45) as Tensor4D;
+    const y = tf.tensor1d([0, 0, 0], 'int32');
+    // Right with probability 1/2 per draw and example.
+    const coin: Classifier = {
+      randomized: true,
+      predict: (images, rng) => tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.less(tf.randomUniform([images.shape[0]], 0, 1, 'float32', rng.seed()), 0.5), 'int32'), 2), 'float32') as tf.Tensor2D),
+    };
+    const judge = (seed: number) => evaluateBatch({ tf, x, y, epsilon: 0, classifier: coin, classes: 2, rng: createRandom(seed), judgeRng: createRandom(99), judgeDraws: 16 });
+    const first = Array.from((await judge(1)).correct);
+    expect(first.every((value) => value * 16 === Math.round(value * 16))).toBe(true);
+    expect(first.some((value) => value > 0 && value < 1)).toBe(true);
+    // The attack stream differs, the judge stream is the same: the same outcomes.
+    expect(Array.from((await judge(2)).correct)).toEqual(first);
+    tf.dispose([x, y]);
+  });
+
   it('refuses NaN scores (a NaN model), naming the defense, instead of counting argMax of NaN as class 0', async () => {
     const x = tf.fill([4, 2, 2, 1], 0.3) as Tensor4D;
     // Every label is 0: argMax of all-NaN scores is 0, so today's judge would score a NaN model 100% correct.
@@ -94,3 +130,4 @@ describe('evaluateBatch', () => {
     tf.dispose([x, y]);
   });
 });
+

@@ -10,6 +10,7 @@ import {
   type Tensor4D,
   type TensorFlow,
 } from '../plugin-api/index.js';
+import { judgeImages } from './judge-images.js';
 import { projectToBall } from './projection.js';
 
 /** One batch of one cell. */
@@ -32,8 +33,18 @@ export interface BatchEvaluation {
   classes: number;
   /** Name of the defense entry judged, for messages. */
   defense?: string;
-  /** This batch's random stream (forked into attack and judge streams). */
+  /** This batch's attack stream (the attack gets its fork `attack`). */
   rng: RandomSource;
+  /**
+   * The judge stream of these examples (default: the fork `judge` of `rng`). The runner derives it from the defense
+   * and the examples' positions, not from the cell, so an example meets the same judge draws in every cell of its
+   * defense (paired outcomes). Judge calls the attack makes during its run draw from its fork `attack-judge`.
+   */
+  judgeRng?: RandomSource;
+  /** Draws a randomized classifier is judged over (default 1; a deterministic one is judged once). */
+  judgeDraws?: number;
+  /** Who the classifier is, for error messages. */
+  owner?: string;
   /** Passed to the attack: aborts between its steps. */
   signal?: AbortSignal;
   /** Attack progress. */
@@ -42,8 +53,11 @@ export interface BatchEvaluation {
 
 /** What one batch gave. */
 export interface BatchOutcome {
-  /** 1 where the defense still classifies the (attacked) example correctly, in batch order. */
-  correct: Uint8Array;
+  /**
+   * Per example, in batch order, the fraction of judge draws that still classify the (attacked) example correctly:
+   * 1 or 0 for a deterministic defense.
+   */
+  correct: Float64Array;
   /** Examples whose attack output the harness had to project back. */
   corrections: number;
   /** What the attack reported about this batch (cost, a composite's members), when it reported. */
@@ -51,17 +65,23 @@ export interface BatchOutcome {
 }
 
 /**
- * The harness for one batch: runs the attack (if any), projects its output into the epsilon-ball and [0, 1]
- * whatever the attack did, and judges the result with the defense's real `predict` using fresh randomness from
- * the batch's stream. Never trusts the attack's own verdict. Leaves no tensors behind.
+ * The harness for one batch: runs the attack (if any, handing it a `judge` with the real decision rule), projects
+ * its output into the epsilon-ball and [0, 1] whatever the attack did, and judges the result with the defense's
+ * real `predict` over the paired judge draws ({@link judgeImages}). Never trusts the attack's own verdict. Leaves
+ * no tensors behind.
  */
 export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcome> {
   const { tf, x, y } = input;
+  const judgeRng = input.judgeRng ?? input.rng.fork('judge');
+  const draws = input.judgeDraws ?? 1;
+  const judge = (images: Tensor4D, rng: RandomSource) => judgeImages({ tf, images, y, classifier: input.classifier, classes: input.classes, rng, draws, owner: input.owner, defense: input.defense, attacked: input.attack !== undefined });
   let judged = x;
   let corrections = 0;
   let report: AttackReport | undefined;
   if (input.attack) {
     if (!input.surface) throw new Error('evaluateBatch: an attack needs a surface');
+    const attackJudge = judgeRng.fork('attack-judge');
+    let calls = 0;
     const candidate = await input.attack.run({
       surface: input.surface,
       x,
@@ -71,6 +91,16 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
       signal: input.signal,
       onStep: input.onStep,
       classifier: input.classifier,
+      judge: async (candidates) => {
+        if (!sameShape(candidates.shape, x.shape)) throw new AdvbenchError('ADVBENCH_ERR_ATTACK_OUTPUT', `judge: candidates of shape [${candidates.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}]`);
+        const { projected } = await projectToBall(tf, candidates, x, input.epsilon);
+        try {
+          calls += 1;
+          return Float32Array.from(await judge(projected, attackJudge.fork(`call-${calls}`)));
+        } finally {
+          projected.dispose();
+        }
+      },
       report: (attackReport) => (report = attackReport),
     });
     try {
@@ -89,32 +119,7 @@ export async function evaluateBatch(input: BatchEvaluation): Promise<BatchOutcom
     }
   }
   try {
-    const correctTensor = tf.tidy(() => {
-      const probabilities = input.classifier.predict(judged, input.rng.fork('judge'));
-      if (probabilities.shape.length !== 2 || probabilities.shape[0] !== x.shape[0] || probabilities.shape[1] !== input.classes) {
-        throw new AdvbenchError('ADVBENCH_ERR_CLASSIFIER_OUTPUT', `the defense's predict returned shape [${probabilities.shape.join(', ')}], expected [${x.shape[0]}, ${input.classes}]`);
-      }
-      const finite = tf.all(tf.isFinite(probabilities), 1);
-      return [tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'int32'), tf.sum(tf.cast(tf.logicalNot(finite), 'int32'))];
-    });
-    const [correct, nonFinite] = correctTensor;
-    let values: Int32Array;
-    let nonFiniteRows: number;
-    try {
-      values = (await correct.data()) as Int32Array;
-      nonFiniteRows = (await nonFinite.data())[0];
-    } finally {
-      tf.dispose(correctTensor);
-    }
-    if (nonFiniteRows > 0) {
-      // argMax of NaN scores picks class 0 for every example: an accuracy that looks real but is not.
-      throw new AdvbenchError(
-        'ADVBENCH_ERR_CLASSIFIER_NONFINITE',
-        `the defense ${input.defense === undefined ? '' : `'${input.defense}' `}returned NaN or infinite scores for ${nonFiniteRows} of ${x.shape[0]} ${input.attack ? 'attacked' : 'clean'} examples: its model's weights or outputs are not finite (a diverged training, a damaged checkpoint or cache entry?)`,
-        { details: { defense: input.defense, nonFiniteRows } },
-      );
-    }
-    return { correct: Uint8Array.from(values), corrections, ...(report ? { report } : {}) };
+    return { correct: await judge(judged, judgeRng), corrections, ...(report ? { report } : {}) };
   } finally {
     if (judged !== x) judged.dispose();
   }

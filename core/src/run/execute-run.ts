@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { hashRunSpec } from '../config/hash-run-spec.js';
@@ -16,6 +16,7 @@ import { RESULTS_JSON_FILE } from '../store/results-json.js';
 import { acquireRunLock, RUN_LOCK_FILE, RUN_LOCK_OWNER_FILE, type RunLock } from '../store/run-lock.js';
 import type { RunResults } from '../store/result-types.js';
 import { loadRunServices, type RunServices } from './run-services.js';
+import { resolveRunEntries } from './stages/run-scope.js';
 import { SweepRunner, type RunIdentity } from './sweep-runner.js';
 
 /** Options of {@link executeRun}. */
@@ -77,7 +78,12 @@ export async function executeRun(spec: RunSpec, options: ExecuteRunOptions): Pro
   let created = false;
   let discard = false;
   try {
-    // A bad checkpoint is bad input: refused before the out folder is touched.
+    // Bad input is refused before the out folder is touched: an out path that is a file, unknown plugins or bad
+    // options, a bad checkpoint.
+    if (outExisted && !statSync(spec.out).isDirectory()) {
+      throw inputError('ADVBENCH_ERR_OUT_NOT_FOLDER', `--out ${spec.out} names an existing file, not a folder: give a folder for the run's results (--out, or "out" in the config)`, { details: { out: spec.out } });
+    }
+    await resolveRunEntries(spec, options.registry, options.logger);
     if (spec.model.weights) await checkModelFolder(spec.model.weights, 'model.weights');
     lock = acquireRunLock(spec.out);
     const configHash = hashRunSpec(spec);

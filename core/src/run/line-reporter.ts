@@ -28,11 +28,11 @@ export function describeEvent(event: RunEvent): string | undefined {
     case 'train-end':
       return `[${event.defense}] ready in ${event.cost.seconds.toFixed(1)} s${event.cost.cached ? ' (from the model cache)' : ''}${onWorker(event)}`;
     case 'cell-start':
-      return event.worker ? `cell ${event.cell.id}: started${onWorker(event)}` : undefined;
+      return event.worker ? `cell ${cellLabel(event.cell.id)}: started${onWorker(event)}` : undefined;
     case 'cell-end':
       return event.cell.status === 'done' && event.cell.result
-        ? `cell ${event.cell.id}: ${formatAccuracy(event.cell.result)} in ${event.cell.seconds.toFixed(1)} s${event.cell.projectionCorrections > 0 ? ` (${event.cell.projectionCorrections} projected back)` : ''}${onWorker(event)}`
-        : `cell ${event.cell.id}: ${event.cell.status}${event.cell.error ? `: ${event.cell.error}` : ''}${onWorker(event)}`;
+        ? `cell ${cellLabel(event.cell.id)}: ${formatAccuracy(event.cell.result)} in ${event.cell.seconds.toFixed(1)} s${event.cell.projectionCorrections > 0 ? ` (${event.cell.projectionCorrections} projected back)` : ''}${onWorker(event)}`
+        : `cell ${cellLabel(event.cell.id)}: ${event.cell.status}${event.cell.error ? `: ${event.cell.error}` : ''}${onWorker(event)}`;
     case 'error':
       return `error [${event.code}] ${event.message}`;
     case 'run-end':
@@ -40,6 +40,14 @@ export function describeEvent(event: RunEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** A cell id (`defense|attack|surface|epsilon`) as people read it: `inn · pgd · inn1 · ε=2/255`. */
+export function cellLabel(cellId: string): string {
+  const parts = cellId.split('|');
+  const epsilon = Number(parts[parts.length - 1]);
+  if (parts.length < 4 || !Number.isFinite(epsilon)) return cellId;
+  return `${parts.slice(0, -1).join(' · ')} · ε=${epsilon === 0 ? '0' : `${Math.round(epsilon * 255 * 100) / 100}/255`}`;
 }
 
 function formatAccuracy(estimate: AccuracyEstimate): string {

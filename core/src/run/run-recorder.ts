@@ -5,7 +5,7 @@ import type { RunEvent, RunEventInput } from '../events/event-types.js';
 import { isAdvbenchError, type Logger } from '../plugin-api/index.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { CellResult, DefenseResult, RunResults } from '../store/result-types.js';
-import { CLEAN_ATTACK } from './cell-plan.js';
+import { cleanAccuracyOf } from './stages/clean-accuracy.js';
 import { exportResults } from './stages/export-results.js';
 import type { PrepareOutcome } from './stages/prepare-defense.js';
 
@@ -67,7 +67,8 @@ export class RunRecorder {
       this.reportError(outcome.error, outcome.message, { defense: name });
       return;
     }
-    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, randomized: outcome.randomized, surfaceDetails: outcome.surfaceDetails });
+    const { cost, description, surfaces, randomized, surfaceDetails, evaluation } = outcome;
+    Object.assign(defense, { status: 'done', cost, description, surfaces, randomized, surfaceDetails, evaluation });
     this.saveDefense(defense);
   }
 
@@ -78,15 +79,23 @@ export class RunRecorder {
   recordProbes(name: string, probes: DefenseProbes, checkCells: CellResult[]): void {
     const defense = this.defense(name);
     defense.probes = probes;
-    const known = new Set(this.results.cells.map((cell) => cell.id));
-    const added = checkCells.filter((cell) => !known.has(cell.id));
-    if (added.length > 0) {
-      const last = this.results.cells.map((cell) => cell.defense).lastIndexOf(name);
-      this.results.cells.splice(last + 1, 0, ...added);
-      this.store.addCells(this.results.cells.map((cell, position) => ({ cell, position })).slice(last + 1));
-    }
+    this.addCells(name, checkCells);
     this.saveDefense(defense);
     this.refreshAnalysis(name);
+  }
+
+  /**
+   * Adds to the plan (after the defense's other cells) and to the store the cells of `planned` not planned yet (a
+   * randomized defense's adaptive cells, known once it is prepared); returns them, in plan order.
+   */
+  addCells(defense: string, planned: CellResult[]): CellResult[] {
+    const known = new Set(this.results.cells.map((cell) => cell.id));
+    const added = planned.filter((cell) => cell.defense === defense && !known.has(cell.id));
+    if (added.length === 0) return [];
+    const last = this.results.cells.map((cell) => cell.defense).lastIndexOf(defense);
+    this.results.cells.splice(last + 1, 0, ...added);
+    this.store.begin(this.results);
+    return added;
   }
 
   /** Marks a cell running with its attack's settings and announces `cell-start`; returns the running cell. */
@@ -170,12 +179,12 @@ export class RunRecorder {
     this.emit({ type: 'defense-checks', defense: name, checks, bestKnown });
   }
 
-  /** A defense's clean accuracy is that of its first finished clean cell (its first surface, in plan order). */
+  /** A defense's clean accuracy is that of its one clean cell. */
   private refreshCleanAccuracy(name: string): void {
     const defense = this.defense(name);
-    const clean = this.results.cells.find((cell) => cell.defense === name && cell.attack === CLEAN_ATTACK && cell.status === 'done');
-    if (!clean?.result || defense.cleanAccuracy === clean.result) return;
-    defense.cleanAccuracy = clean.result;
+    const clean = cleanAccuracyOf(this.results.cells, name);
+    if (!clean || defense.cleanAccuracy === clean) return;
+    defense.cleanAccuracy = clean;
     this.saveDefense(defense);
   }
 }

@@ -15,7 +15,7 @@ import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
-import { planRun, type RunIdentity } from './stages/plan-run.js';
+import { planDefenseCells, planRun, type RunIdentity } from './stages/plan-run.js';
 import { surfacesOf } from './stages/create-defenses.js';
 import { planCheckCells } from './stages/plan-check-cells.js';
 import { prepareDefense } from './stages/prepare-defense.js';
@@ -61,7 +61,8 @@ export class SweepRunner {
       this.scope = await openRunScope({ spec: this.spec, registry: this.registry, events: this.events, services: this.services, backend: this.backend, logger: this.logger, signal: this.signal, random: this.random });
       this.memory = new MemoryWatermark(this.scope.tf, this.events);
       const failures = await createDefenses(this.scope);
-      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results() } : { finishedCells: new Map<string, CellResult>() };
+      const onStale = (cellId: string, reason: string) => this.logger.warn(`${cellId}: computed again: ${reason}`, { cellId });
+      const stored = identity.resumed ? { finishedCells: this.store.finishedCells(), results: this.store.results(), onStale } : { finishedCells: new Map<string, CellResult>() };
       this.recorder = new RunRecorder(planRun(this.scope, identity, stored), this.store, this.events, this.logger);
       await this.recorder.begin(identity.resumed);
       for (const failure of failures) this.recorder.reportError(failure.error, failure.message, { defense: failure.defense });
@@ -94,11 +95,18 @@ export class SweepRunner {
         if (outcome.status === 'interrupted') return true;
         if (outcome.status === 'ready') {
           this.recordMemory('prepare', entry.name);
+          // A randomized defense, once known, also gets its adaptive (EOT) cells.
+          if (outcome.evaluation.adaptive) {
+            const added = recorder.addCells(entry.name, planDefenseCells(scope, entry, true));
+            if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
+          }
           await this.probe(scope, recorder, entry);
         }
       }
-      // Preparing may add the checks' doubled-EOT cells (randomized surfaces are known only then).
+      // Preparing may add cells: the adaptive (EOT) ones and the checks' doubled-EOT ones (randomness is known only then).
       const cells = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.status !== 'done');
+      const planned = new Set(todo.map((cell) => cell.id));
+      todo.push(...cells.filter((cell) => !planned.has(cell.id)));
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;

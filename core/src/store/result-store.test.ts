@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CellEndEvent, RunEvent } from '../events/event-types.js';
 import { openStore } from './result-store.js';
 import { loadRunResults, writeResultsJson } from './results-json.js';
 import type { CellResult, RunResults } from './result-types.js';
 import { estimateAccuracy } from '../training/accuracy.js';
+import { SQLITE_SCHEMA } from './sqlite-schema.js';
 
 const folders: string[] = [];
 function temporaryFolder(): string {
@@ -47,6 +49,25 @@ function endEvent(done: CellResult, runId: string | null = 'run-1'): RunEvent {
 }
 
 describe('ResultStore', () => {
+  it('stores fractional outcomes (a randomized defense judged over draws) in results.sqlite and results.json', async () => {
+    const out = temporaryFolder();
+    // A database of schema 1 (0/1 outcomes only) is upgraded in place, keeping what it holds.
+    const old = new Database(join(out, 'results.sqlite'));
+    old.exec(SQLITE_SCHEMA.replace('correct REAL NOT NULL CHECK (correct >= 0 AND correct <= 1)', 'correct INTEGER NOT NULL CHECK (correct IN (0, 1))'));
+    old.pragma('user_version = 1');
+    old.close();
+    const store = openStore(out);
+    store.begin(plan());
+    const done = cell('none|clean|full|0', { status: 'done', result: estimateAccuracy(1.625, 3), outcomes: [1, 0.625, 0] });
+    store.saveCell(done, endEvent(done));
+    const results = store.results();
+    expect(results.cells[0].outcomes).toEqual([1, 0.625, 0]);
+    expect(results.cells[0].result?.correct).toBe(1.625);
+    await writeResultsJson(out, results);
+    store.close();
+    expect((await loadRunResults(out)).cells[0].outcomes).toEqual([1, 0.625, 0]);
+  });
+
   it('round-trips a run with per-example outcomes and counts completions from events', async () => {
     const out = temporaryFolder();
     const store = openStore(out);

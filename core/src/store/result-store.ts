@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../events/event-types.js';
 import { inputError } from '../plugin-api/errors.js';
 import type { CellResult, DefenseResult, RunResults } from './result-types.js';
-import { migrateSchema, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { migrateSchema, SQLITE_MIGRATE_1_TO_2, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 
 /** File name of the results database inside a run's out folder. */
 export const RESULTS_DATABASE_FILE = 'results.sqlite';
@@ -77,6 +77,7 @@ export class ResultStore {
       this.database.pragma('synchronous = NORMAL');
       this.database.pragma('foreign_keys = ON');
       this.database.pragma('busy_timeout = 5000');
+      if (this.database.pragma('user_version', { simple: true }) === 1) this.database.transaction(() => this.database.exec(SQLITE_MIGRATE_1_TO_2))();
       this.database.exec(SQLITE_SCHEMA);
       migrateSchema(this.database);
       this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
@@ -146,22 +147,6 @@ export class ResultStore {
     this.database.transaction(() => this.writeDefense(defense, position))();
   }
 
-  /**
-   * Adds planned cells that are not stored yet (the checks' extra cells planned once a defense is prepared) at the
-   * given positions; cells already stored keep their state.
-   */
-  addCells(cells: Array<{ cell: CellResult; position: number }>): void {
-    const transaction = this.database.transaction(() => {
-      const insert = this.database.prepare(
-        `INSERT INTO cells (id, position, defense, attack, surface, epsilon, status, seconds, result_json)
-         VALUES (@id, @position, @defense, @attack, @surface, @epsilon, @status, @seconds, @json)
-         ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
-      );
-      for (const { cell, position } of cells) insert.run({ ...this.cellColumns(cell), position, json: JSON.stringify(stripOutcomes(cell)) });
-    });
-    transaction();
-  }
-
   /** The stored check verdicts per defense, from the `checks` table, in check order. */
   storedChecks(): Map<string, Array<{ id: string; verdict: string; detail: string }>> {
     const rows = this.database.prepare('SELECT defense, check_id, verdict, detail FROM checks ORDER BY defense, position').all() as Array<{ defense: string; check_id: string; verdict: string; detail: string }>;
@@ -194,7 +179,7 @@ export class ResultStore {
       this.database.prepare('DELETE FROM outcomes WHERE cell_id = ?').run(cell.id);
       if (cell.outcomes) {
         const insert = this.database.prepare('INSERT INTO outcomes (cell_id, example_index, correct) VALUES (?, ?, ?)');
-        cell.outcomes.forEach((outcome, index) => insert.run(cell.id, index, outcome ? 1 : 0));
+        cell.outcomes.forEach((outcome, index) => insert.run(cell.id, index, outcome));
       }
       if (event) this.insertEvent(event);
     });

@@ -8,7 +8,10 @@ export const RESULTS_SCHEMA_VERSION = 1;
 export interface AccuracyEstimate {
   /** Examples judged. */
   samples: number;
-  /** Examples classified correctly. */
+  /**
+   * Examples classified correctly: a count for a deterministic defense; for a randomized one judged over R draws,
+   * the sum of the per-example fractions of draws classified correctly (so possibly fractional).
+   */
   correct: number;
   /** correct / samples (0 when samples is 0). */
   accuracy: number;
@@ -18,7 +21,7 @@ export interface AccuracyEstimate {
   high: number;
   /** Confidence level, 0.95. */
   level: number;
-  /** Interval method, `wilson`. */
+  /** Interval method, `wilson` (for fractional outcomes: the Wilson interval of their mean, see `wilsonInterval`). */
   method: 'wilson';
 }
 
@@ -97,6 +100,8 @@ export interface DefenseResult {
   randomized?: boolean;
   /** Each offered surface's description, output kind, randomness and exactness (present once prepared). */
   surfaceDetails?: SurfaceSummary[];
+  /** How the defense is evaluated: known once it was prepared. */
+  evaluation?: DefenseEvaluation;
   /** Status. */
   status: ItemStatus;
   /** Error message when failed. */
@@ -117,6 +122,37 @@ export interface ExtraCellInfo {
   overrides: Record<string, unknown>;
   /** Id of the sweep cell it is compared with, when there is one. */
   baseline?: string;
+}
+
+/** How a defense is attacked and judged, recorded when it is prepared (the report states it). */
+export interface DefenseEvaluation {
+  /** True when the defense's decision rule (`classifier.randomized`) is randomized. */
+  randomized: boolean;
+  /** Draws each example is judged over (1 for a deterministic decision rule). */
+  judgeDraws: number;
+  /** Surfaces its cells attack, in plan order (the adaptive `full` included). */
+  surfaces: string[];
+  /** The adaptive attack of a randomized defense: EOT on `full`, when it offers `full` and the run plans it. */
+  adaptive?: {
+    /** The surface attacked, `full`. */
+    surface: string;
+    /** The adaptive attack entries (`<attack>+eot`). */
+    attacks: string[];
+    /** EOT samples per gradient. */
+    eotSamples: number;
+  };
+}
+
+/** What a cell (or a cached model) depends on of one plugin: identity, version, code and options. */
+export interface PluginStamp {
+  /** Plugin id. */
+  id: string;
+  /** Plugin version. */
+  version: string;
+  /** SHA-256 of the plugin's package files (or module file); `unknown` when its files could not be found. */
+  contentHash: string;
+  /** SHA-256 of its resolved options (canonical JSON). */
+  optionsHash: string;
 }
 
 /** One cell = defense x attack x surface x epsilon. */
@@ -143,7 +179,11 @@ export interface CellResult {
   attackSettings: Record<string, unknown>;
   /** Seed of the cell's random stream. */
   seed: number;
-  /** Per-example outcome, 1 = still correct, in test-example order (present when done); aligned with `examples` when set. */
+  /**
+   * Per-example outcome in test-example order (present when done): 1 = still correct, 0 = not; for a randomized
+   * defense the fraction of its paired judge draws that classify the example correctly. Aligned with `examples`
+   * when set (a checks' extra cell).
+   */
   outcomes?: number[];
   /** Test-example indices evaluated, ascending, when the cell runs on a subset (the checks' extra cells); absent = all. */
   examples?: number[];
@@ -151,6 +191,11 @@ export interface CellResult {
   extra?: ExtraCellInfo;
   /** Examples whose returned x_adv the harness had to project back into the ball or [0, 1]. */
   projectionCorrections: number;
+  /**
+   * The plugins the cell is computed with (defense, and attack unless clean): a resumed run recomputes a finished
+   * cell whose stamps differ from the current plugins'.
+   */
+  plugins?: { defense: PluginStamp; attack?: PluginStamp };
   /** What the attack reported it cost over the cell (passes, queries, judge calls, seconds), when it reported. */
   attackCost?: CellAttackCost;
   /** A composite attack's members (AutoAttack), in the order they ran, with their accuracies. */

@@ -30,7 +30,13 @@ describe('wilsonInterval', () => {
     expect(wilsonInterval(0, 0)).toEqual({ low: 0, high: 1 });
     expect(() => wilsonInterval(11, 10)).toThrow(RangeError);
     expect(() => wilsonInterval(-1, 10)).toThrow(RangeError);
-    expect(() => wilsonInterval(1.5, 10)).toThrow(RangeError);
+    expect(() => wilsonInterval(Number.NaN, 10)).toThrow(RangeError);
+  });
+
+  it('takes a sum of fractional outcomes (a randomized defense judged over draws): the interval of their mean', () => {
+    const fractional = wilsonInterval(5.5, 10);
+    expect(fractional.low).toBeGreaterThan(wilsonInterval(5, 10).low);
+    expect(fractional.high).toBeLessThan(wilsonInterval(6, 10).high);
   });
 });
 

@@ -7,10 +7,15 @@ export const Z_95 = 1.959963984540054;
  * The Wilson score interval of a binomial proportion (`correct` successes out of `samples`).
  * Unlike the normal (Wald) interval it stays inside [0, 1] and is sensible at 0 and at `samples` successes.
  * With no samples it is the whole of [0, 1].
+ *
+ * `correct` may be fractional: the sum of per-example outcomes in [0, 1] (a randomized defense judged over R
+ * draws scores each example by the fraction of draws it survives). The interval is then the Wilson interval of
+ * their mean with n = `samples` examples, an approximation that errs wide: an outcome in [0, 1] with mean p has
+ * variance at most p(1 - p), the binomial one, so draw noise never makes it too narrow.
  */
 export function wilsonInterval(correct: number, samples: number, z: number = Z_95): { low: number; high: number } {
   if (!Number.isInteger(samples) || samples < 0) throw new RangeError(`samples must be a non-negative integer, got ${samples}`);
-  if (!Number.isInteger(correct) || correct < 0 || correct > samples) throw new RangeError(`correct must be an integer in [0, ${samples}], got ${correct}`);
+  if (!Number.isFinite(correct) || correct < 0 || correct > samples) throw new RangeError(`correct must be a number in [0, ${samples}], got ${correct}`);
   if (!(z > 0)) throw new RangeError(`z must be positive, got ${z}`);
   if (samples === 0) return { low: 0, high: 1 };
   const proportion = correct / samples;
@@ -25,7 +30,7 @@ export function wilsonInterval(correct: number, samples: number, z: number = Z_9
   };
 }
 
-/** An {@link AccuracyEstimate}: `correct / samples` with its 95% Wilson interval. */
+/** An {@link AccuracyEstimate}: `correct / samples` with its 95% Wilson interval (`correct` may be a sum of fractions). */
 export function estimateAccuracy(correct: number, samples: number): AccuracyEstimate {
   const { low, high } = wilsonInterval(correct, samples);
   return { samples, correct, accuracy: samples === 0 ? 0 : correct / samples, low, high, level: 0.95, method: 'wilson' };

@@ -13,7 +13,7 @@ let test: { x: Tensor4D; y: Tensor1D };
 let surface: AttackSurface;
 
 function logitsSurface(of: LayersModel): AttackSurface {
-  return { name: 'full', description: 'logits', output: 'logits', randomized: false, forward: (x) => of.apply(x, { training: false }) as Tensor2D };
+  return { name: 'full', description: 'logits', output: 'logits', randomized: false, exact: true, forward: (x) => of.apply(x, { training: false }) as Tensor2D };
 }
 
 function accuracyOn(x: Tensor4D): number {
@@ -149,6 +149,7 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
       description: 'a loss with one peak',
       output: 'logits',
       randomized: false,
+      exact: true,
       forward: (x) =>
         tf.tidy(() => {
           const mean = tf.mean(x, [1, 2, 3]);
@@ -160,12 +161,13 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
     values.forEach((value) => expect(value).toBeCloseTo(0.5, 5));
   });
 
-  it('freezes the first misclassified iterate on a deterministic surface, keeps the highest loss on a randomized one', async () => {
-    const rising = (randomized: boolean): AttackSurface => ({
+  it('freezes the first misclassified iterate on an exact surface; elsewhere only the judge chooses, else the last iterate', async () => {
+    const rising = (exact: boolean, randomized = false): AttackSurface => ({
       name: 'rising',
       description: 'loss rises with brightness, misclassified above 0.5',
       output: 'logits',
       randomized,
+      exact,
       forward: (x) =>
         tf.tidy(() => {
           const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
@@ -173,10 +175,29 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
         }),
     });
     // From 0.5: 0.55 (first misclassified), 0.6, ..., 0.75.
-    const frozen = await run(rising(false), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
+    const frozen = await run(rising(true), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
     frozen.forEach((value) => expect(value).toBeCloseTo(0.55, 5));
-    const highest = await run(rising(true), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
-    highest.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    // A surrogate's verdict is not the decision rule's: without a judge, the last iterate.
+    for (const surrogate of [rising(false), rising(false, true)]) {
+      const last = await run(surrogate, { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
+      last.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    }
+    // With a judge (here a decision rule fooled only between 0.6 and 0.7), the judged best among the checkpoints.
+    const x = grey();
+    const y = labels();
+    const judged: number[] = [];
+    const judge = async (candidates: Tensor4D) => {
+      const means = tf.tidy(() => Array.from(tf.mean(candidates, [1, 2, 3]).dataSync()));
+      judged.push(means[0]);
+      return Float32Array.from(means, (mean) => (mean > 0.6 + 1e-4 && mean < 0.7 - 1e-4 ? 0 : 1));
+    };
+    const before = tf.memory().numTensors;
+    const chosen = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 5 })).run({ surface: rising(false), x, y, epsilon: 0.25, rng: createRandom(5), judge });
+    expect(judged.map((mean) => Number(mean.toFixed(4)))).toEqual([0.55, 0.6, 0.65, 0.7, 0.75]);
+    Array.from(chosen.dataSync()).forEach((value) => expect(value).toBeCloseTo(0.65, 5));
+    chosen.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
   });
 
   it('returns the final iterate with keep "last", after exactly steps gradient passes', async () => {
@@ -218,16 +239,40 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
         });
       },
     };
-    const averaged = await run(cycling, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 3 }, 0.25);
-    expect(draws).toBe(6 * 3 + 3);
+    const averaged = await run(cycling, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 3, eotStacked: false }, 0.25);
+    expect(draws).toBe(6 * 3);
     averaged.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
     draws = 0;
     const single = await run(cycling, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 1 }, 0.25);
-    expect(draws).toBe(7);
+    expect(draws).toBe(6);
     expect(Math.max(...single)).toBeLessThan(0.75 - 0.01);
     // A deterministic surface ignores eotSamples.
     draws = 0;
     await run({ ...cycling, randomized: false }, { steps: 6, stepSize: 0.05, eotSamples: 3 }, 0.25);
-    expect(draws).toBe(7);
+    expect(draws).toBe(6);
+  });
+
+  it('stacks the EOT draws into one pass with the same expectation as one pass per draw', async () => {
+    // Per row, the sign of the loss's slope is +1 with probability 2/3 (drawn from the surface's rng).
+    let calls = 0;
+    const noisy: AttackSurface = {
+      name: 'noisy',
+      description: 'per-row random sign',
+      output: 'logits',
+      randomized: true,
+      forward: (x: Tensor4D, rng: RandomSource) => {
+        calls += 1;
+        return tf.tidy(() => {
+          const sign = tf.sub(tf.mul(tf.cast(tf.less(tf.randomUniform([x.shape[0]], 0, 1, 'float32', rng.seed()), 2 / 3), 'float32'), 2), 1);
+          const logit = tf.sub(tf.mul(tf.mul(tf.sum(tf.sub(x, 0.5), [1, 2, 3]), 0.5), sign), 4);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        });
+      },
+    };
+    const before = tf.memory().numTensors;
+    const stacked = await run(noisy, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 64 }, 0.25);
+    expect(calls).toBe(6);
+    stacked.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -30,11 +30,13 @@ interface Best {
  *
  * Paper: "Towards Deep Learning Models Resistant to Adversarial Attacks", arXiv 1706.06083.
  * Distance: Linf, on the [0, 1] pixel scale. Loss: cross-entropy on logits (NLL on log-probabilities).
- * Each step moves by `stepSize * sign(gradient)` and projects to the eps-ball around `x` and to [0, 1]. Per example
- * the most damaging iterate over all steps and restarts is returned, not the last: on a deterministic surface the
- * first one the surface misclassifies, else the one with the highest loss; on a randomized surface the one with the
- * highest EOT-averaged loss. On a randomized surface the gradient, loss and probabilities are
- * averaged over `eotSamples` draws (EOT, Athalye et al. 2018). Gradients are taken w.r.t. the input only.
+ * Each step moves by `stepSize * sign(gradient)` and projects to the eps-ball around `x` and to [0, 1]. With `keep:
+ * 'best'` the most damaging iterate per example is returned, judged only by the decision rule: on an `exact` surface
+ * (its arg-max is the decision rule) the first iterate it misclassifies, else the highest-loss one, stopping early
+ * once all are fooled; on any other surface (a surrogate such as INN's `inn2`, or a randomized one) the iterate the
+ * harness's `judge` scores lowest among `judgeCheckpoints` per restart, or the last iterate when there is no judge.
+ * On a randomized surface the gradient, loss and probabilities are averaged over `eotSamples` draws (EOT, Athalye
+ * et al. 2018), by default in one pass over the stacked copies. Gradients are taken w.r.t. the input only.
  * With `keep: 'last'` (adversarial training) it is plain PGD: the final iterate, exactly `steps` gradient passes.
  * Shapes: x [batch, h, w, c] in [0, 1], y int32 [batch]; returns a new [batch, h, w, c] tensor the caller owns.
  */
@@ -51,13 +53,19 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
       restarts: options.restarts,
       eotSamples: options.eotSamples,
       eotAppliesTo: 'randomized surfaces only',
+      eotStacked: options.eotStacked,
       keep: options.keep,
-      kept: options.keep === 'best' ? 'per-example most damaging iterate over steps and restarts' : 'the final iterate (no extra evaluation pass)',
+      judgeCheckpoints: options.keep === 'best' ? options.judgeCheckpoints : undefined,
+      kept:
+        options.keep === 'best'
+          ? `exact surfaces: per example the first iterate misclassified (early stop); other surfaces: the iterate the harness's judge scores lowest among ${options.judgeCheckpoints} per restart (the last iterate without a judge)`
+          : 'the final iterate (no extra evaluation pass)',
     }),
   };
 }
 
-function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean): Evaluation {
+function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacked: boolean): Evaluation {
+  if (stacked && draws > 1) return evaluateStacked(tf, surface, x, y, rng, draws, withGradient);
   return tf.tidy(() => {
     let gradientSum: Tensor | undefined;
     let lossSum: Tensor | undefined;
@@ -92,14 +100,45 @@ function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor
 }
 
 /**
- * Replaces, per example, the best iterate by `candidate` where it is more damaging. Disposes the old tensors.
- * Deterministic surface: once an example is misclassified its iterate is frozen; before that, a misclassified or
- * higher-loss one wins. Randomized surface: one draw's verdict is noise, so the highest (EOT-averaged) loss wins.
+ * The EOT evaluation in one pass: the batch stacked `draws` times ([draws * batch, ...], draw-major), one forward
+ * (and backward) through the surface, which draws its randomness per row, then loss, gradient and probabilities
+ * averaged over the draws. The same expectation as {@link evaluate}'s loop; the surface must treat rows independently.
  */
-function consider(tf: TensorFlow, best: Best, candidate: Tensor4D, evaluation: Evaluation, randomized: boolean): void {
+function evaluateStacked(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean): Evaluation {
+  return tf.tidy(() => {
+    const batch = x.shape[0];
+    const labels = tf.tile(tf.cast(y, 'int32'), [draws]) as Tensor1D;
+    let output: Tensor2D | undefined;
+    const meanLoss = (input: Tensor4D): Tensor1D => {
+      const forward = surface.forward(tf.tile(input, [draws, 1, 1, 1]) as Tensor4D, rng);
+      output = tf.keep(forward);
+      return tf.mean(tf.reshape(perExampleLoss(tf, forward, labels, surface.output), [draws, batch]), 0) as Tensor1D;
+    };
+    let loss: Tensor1D;
+    let gradient: Tensor4D | undefined;
+    if (withGradient) {
+      const { value, grad } = tf.valueAndGrad(meanLoss)(x);
+      loss = value;
+      gradient = grad as Tensor4D;
+    } else {
+      loss = meanLoss(x);
+    }
+    const probabilities = tf.mean(tf.reshape(tf.softmax(output as Tensor2D), [draws, batch, -1]), 0);
+    (output as Tensor2D).dispose();
+    const fooled = tf.cast(tf.notEqual(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'float32') as Tensor1D;
+    return gradient ? { gradient, loss, fooled } : { loss, fooled };
+  });
+}
+
+/**
+ * Replaces, per example, the best iterate by `candidate` where it is more damaging, on an exact surface (the
+ * decision rule itself): once an example is misclassified its iterate is frozen; before that, a misclassified or
+ * higher-loss one wins. Disposes the old tensors.
+ */
+function consider(tf: TensorFlow, best: Best, candidate: Tensor4D, evaluation: Evaluation): void {
   const next = tf.tidy(() => {
     const higher = tf.greater(evaluation.loss, best.loss);
-    const improve = randomized ? higher : tf.logicalAnd(tf.equal(best.fooled, 0), tf.logicalOr(tf.greater(evaluation.fooled, 0), higher));
+    const improve = tf.logicalAnd(tf.equal(best.fooled, 0), tf.logicalOr(tf.greater(evaluation.fooled, 0), higher));
     return {
       x: tf.where(tf.reshape(improve, [-1, 1, 1, 1]), candidate, best.x) as Tensor4D,
       loss: tf.where(improve, evaluation.loss, best.loss) as Tensor1D,
@@ -116,50 +155,72 @@ function throwIfAborted(signal: AbortSignal | undefined, restart: number, step: 
   }
 }
 
+/** What every PGD variant below shares. */
+interface PgdParts {
+  stepSize: number;
+  draws: number;
+  project: (candidate: Tensor) => Tensor4D;
+  start: (rng: RandomSource) => Tensor4D;
+}
+
 async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): Promise<Tensor4D> {
-  const { surface, x, y, epsilon, rng, signal, onStep } = input;
+  const { surface, x, epsilon } = input;
   if (!(epsilon >= 0 && Number.isFinite(epsilon))) {
     throw inputError('ADVBENCH_ERR_ATTACK_EPSILON', `pgd: epsilon must be a finite number >= 0, got ${epsilon}`, { details: { epsilon } });
   }
   if (epsilon === 0) return x.clone();
-  const stepSize = resolveStepSize(options, epsilon);
-  const draws = surface.randomized ? options.eotSamples : 1;
-  const batch = x.shape[0];
   const [lower, upper] = tf.tidy(() => [tf.maximum(tf.sub(x, epsilon), 0), tf.minimum(tf.add(x, epsilon), 1)]);
   const project = (candidate: Tensor) => tf.minimum(tf.maximum(candidate, lower), upper) as Tensor4D;
-  const start = (restartRng: RandomSource): Tensor4D =>
-    options.randomStart ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed())))) : x.clone();
-  if (options.keep === 'last') {
-    try {
-      return await lastIterate(tf, options, input, { stepSize, draws, project, start });
-    } finally {
-      tf.dispose([lower, upper]);
-    }
+  const parts: PgdParts = {
+    stepSize: resolveStepSize(options, epsilon),
+    draws: surface.randomized ? options.eotSamples : 1,
+    project,
+    start: (restartRng) => (options.randomStart ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed())))) : x.clone()),
+  };
+  try {
+    if (options.keep === 'last') return await lastIterate(tf, options, input, parts);
+    // Only the decision rule itself may pick the best iterate: the surface when it is exact, else the harness's judge.
+    if (surface.exact === true && !surface.randomized) return await bestOnExactSurface(tf, options, input, parts);
+    if (input.judge) return await bestByJudge(tf, options, input, parts, input.judge);
+    return await lastIterate(tf, options, input, parts);
+  } finally {
+    tf.dispose([lower, upper]);
   }
+}
+
+/** One signed-gradient step from `current`, projected; disposes `current`. */
+function stepFrom(tf: TensorFlow, parts: PgdParts, current: Tensor4D, gradient: Tensor4D): Tensor4D {
+  const next = tf.tidy(() => parts.project(tf.add(current, tf.mul(tf.sign(gradient), parts.stepSize))));
+  current.dispose();
+  return next;
+}
+
+/**
+ * `best` on an exact surface: per example the first iterate the surface (= the decision rule) misclassifies, else
+ * the highest-loss one, over all steps and restarts; stops early once every example is misclassified.
+ */
+async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: AttackInput, parts: PgdParts): Promise<Tensor4D> {
+  const { surface, x, y, rng, signal, onStep } = input;
+  const batch = x.shape[0];
   const best: Best = { x: x.clone(), loss: tf.fill([batch], Number.NEGATIVE_INFINITY) as Tensor1D, fooled: tf.zeros([batch], 'float32') as Tensor1D };
   const successRate = (): Promise<number> => readMean(tf, best.fooled);
   try {
     for (let restart = 1; restart <= options.restarts; restart += 1) {
       const restartRng = rng.fork(`restart ${restart}`);
-      let current = start(restartRng);
+      let current = parts.start(restartRng);
       try {
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, draws, step < options.steps);
-          consider(tf, best, current, evaluation, surface.randomized);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, options.eotStacked);
+          consider(tf, best, current, evaluation);
           const rate = await successRate();
-          // Every example fooled (and frozen) on a deterministic surface: further steps cannot change the result.
-          const finished = step === options.steps || (rate === 1 && !surface.randomized);
+          // Every example fooled (and frozen): further steps cannot change the result.
+          const finished = step === options.steps || rate === 1;
           if (onStep && step > 0 && (step % options.progressEvery === 0 || finished)) {
             const loss = await readMean(tf, evaluation.loss);
             onStep({ step, steps: options.steps, restart, restarts: options.restarts, successRate: rate, loss });
           }
-          if (!finished) {
-            const gradient = evaluation.gradient as Tensor4D;
-            const next = tf.tidy(() => project(tf.add(current, tf.mul(tf.sign(gradient), stepSize))));
-            current.dispose();
-            current = next;
-          }
+          if (!finished) current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
           tf.dispose([evaluation.gradient, evaluation.loss, evaluation.fooled].filter((tensor) => tensor !== undefined));
           if (finished) break;
           // Let the event loop breathe between steps (progress output, Ctrl-C).
@@ -168,23 +229,83 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
       } finally {
         current.dispose();
       }
-      if ((await successRate()) === 1 && !surface.randomized) break;
+      if ((await successRate()) === 1) break;
     }
     return best.x;
   } catch (error) {
     best.x.dispose();
     throw error;
   } finally {
-    tf.dispose([best.loss, best.fooled, lower, upper]);
+    tf.dispose([best.loss, best.fooled]);
   }
 }
 
-/** Plain PGD as used for adversarial training: one restart, the final iterate, exactly `steps` gradient passes. */
+/** The steps (1-based) whose iterate the judge scores: `count` evenly spaced ones, the last step always among them. */
+export function judgeCheckpointSteps(steps: number, count: number): number[] {
+  const chosen = new Set<number>();
+  for (let index = 1; index <= Math.min(count, steps); index += 1) chosen.add(Math.round((index * steps) / Math.min(count, steps)));
+  return [...chosen].sort((a, b) => a - b);
+}
+
+/**
+ * `best` on a surface that is not exact (a surrogate, or randomized): the surface's own verdict says nothing about
+ * the decision rule, so the harness's judge scores the iterates at {@link judgeCheckpointSteps} of every restart
+ * and, per example, the one with the lowest judged correctness is kept (ties go to the later iterate). No early
+ * stop. Cost: `restarts * judgeCheckpoints` judge calls on top of the `restarts * steps` gradient passes.
+ */
+async function bestByJudge(tf: TensorFlow, options: PgdOptions, input: AttackInput, parts: PgdParts, judge: NonNullable<AttackInput['judge']>): Promise<Tensor4D> {
+  const { surface, x, y, rng, signal, onStep } = input;
+  const batch = x.shape[0];
+  const checkpoints = new Set(judgeCheckpointSteps(options.steps, options.judgeCheckpoints));
+  let best: Tensor4D | undefined;
+  const bestScore = new Float32Array(batch).fill(Number.POSITIVE_INFINITY);
+  try {
+    for (let restart = 1; restart <= options.restarts; restart += 1) {
+      const restartRng = rng.fork(`restart ${restart}`);
+      let current = parts.start(restartRng);
+      try {
+        for (let step = 1; step <= options.steps; step += 1) {
+          throwIfAborted(signal, restart, step);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked);
+          const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? await readMean(tf, evaluation.loss) : undefined;
+          current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
+          tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
+          if (checkpoints.has(step)) {
+            const scores = await judge(current);
+            const improve = Array.from(scores, (score, index) => (score <= bestScore[index] ? 1 : 0));
+            improve.forEach((flag, index) => {
+              if (flag === 1) bestScore[index] = scores[index];
+            });
+            const previous = best;
+            best = previous === undefined ? current.clone() : tf.tidy(() => tf.where(tf.cast(tf.reshape(tf.tensor1d(improve, 'int32'), [-1, 1, 1, 1]), 'bool'), current, previous) as Tensor4D);
+            previous?.dispose();
+          }
+          if (loss !== undefined) {
+            const judged = bestScore.every(Number.isFinite) ? 1 - bestScore.reduce((sum, score) => sum + score, 0) / batch : 0;
+            onStep?.({ step, steps: options.steps, restart, restarts: options.restarts, successRate: judged, loss });
+          }
+          if (step % options.progressEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        current.dispose();
+      }
+    }
+    return best as Tensor4D;
+  } catch (error) {
+    best?.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Plain PGD: one restart, the final iterate, exactly `steps` gradient passes. What adversarial training uses
+ * (`keep: 'last'`), and what `best` falls back to on a surface that is not exact when no judge is given.
+ */
 async function lastIterate(
   tf: TensorFlow,
   options: PgdOptions,
   input: AttackInput,
-  parts: { stepSize: number; draws: number; project: (candidate: Tensor) => Tensor4D; start: (rng: RandomSource) => Tensor4D },
+  parts: PgdParts,
 ): Promise<Tensor4D> {
   const { surface, y, rng, signal, onStep } = input;
   const restartRng = rng.fork('restart 1');
@@ -192,10 +313,8 @@ async function lastIterate(
   try {
     for (let step = 1; step <= options.steps; step += 1) {
       throwIfAborted(signal, 1, step);
-      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true);
-      const next = tf.tidy(() => parts.project(tf.add(current, tf.mul(tf.sign(evaluation.gradient as Tensor4D), parts.stepSize))));
-      current.dispose();
-      current = next;
+      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked);
+      current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).
         const [loss, successRate] = [await readMean(tf, evaluation.loss), await readMean(tf, evaluation.fooled)];

@@ -14,11 +14,24 @@ export interface PgdOptions {
   restarts: number;
   /** EOT: gradients averaged over this many draws of a randomized surface (default 1; ignored on deterministic ones). */
   eotSamples: number;
+  /**
+   * EOT draws in one forward/backward pass over `eotSamples` stacked copies of the batch (default true), rather
+   * than one pass per draw: the same expectation, faster where the backend gains from larger batches.
+   */
+  eotStacked: boolean;
+  /**
+   * On a surface that is not exact, how many iterates per restart the harness's judge scores (evenly spaced, the
+   * last one always among them; default 4): the best of them is kept. Each costs one judged forward pass per judge draw.
+   */
+  judgeCheckpoints: number;
   /** Report progress every this many steps (default 10). */
   progressEvery: number;
   /**
-   * `best` (default): per example the most damaging iterate over steps and restarts (one extra forward pass per
-   * restart). `last`: the final iterate, exactly `steps` gradient passes, one restart (what adversarial training uses).
+   * `best` (default): per example the most damaging iterate over steps and restarts. On an exact surface (the
+   * decision rule itself) the first iterate the surface misclassifies, stopping early once all are; on any other
+   * surface the iterate the harness's judge scores lowest among `judgeCheckpoints` per restart, or the last iterate
+   * when no judge is given. `last`: the final iterate, exactly `steps` gradient passes, one restart (what
+   * adversarial training uses).
    */
   keep: 'best' | 'last';
 }
@@ -40,6 +53,8 @@ export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions
   const randomStart = read.boolean('randomStart', true);
   const restarts = read.number('restarts', { default: 1, min: 1, integer: true });
   const eotSamples = read.number('eotSamples', { default: 1, min: 1, integer: true });
+  const eotStacked = read.boolean('eotStacked', true);
+  const judgeCheckpoints = read.number('judgeCheckpoints', { default: 2, min: 1, integer: true });
   const progressEvery = read.number('progressEvery', { default: 10, min: 1, integer: true });
   const keep = read.oneOf('keep', ['best', 'last'] as const, 'best');
   read.done();
@@ -51,7 +66,7 @@ export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions
       details: { path: `${where}.${stepSize === undefined ? 'stepSizeFactor' : 'stepSize'}` },
     });
   }
-  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, progressEvery, keep };
+  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, eotStacked, judgeCheckpoints, progressEvery, keep };
 }
 
 /** The absolute step size the attack takes at `epsilon`. */

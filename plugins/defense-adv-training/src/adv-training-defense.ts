@@ -13,9 +13,12 @@ import type {
 import { attackOptionsFor, type AdvTrainingOptions } from './adv-training-options.js';
 import { learningRateSchedule } from '@advbench/core/plugin-api';
 
-/** A differentiable logits surface over `model` in inference mode (batch norm uses its moving statistics). */
+/**
+ * A differentiable logits surface over `model` in inference mode (batch norm uses its moving statistics); exact:
+ * its arg-max is the decision rule (softmax of the same logits).
+ */
 function logitsSurface(model: LayersModel, description: string): AttackSurface {
-  return { name: 'full', description, output: 'logits', randomized: false, forward: (x: Tensor4D) => model.apply(x, { training: false }) as Tensor2D };
+  return { name: 'full', description, output: 'logits', randomized: false, exact: true, forward: (x: Tensor4D) => model.apply(x, { training: false }) as Tensor2D };
 }
 
 function costFromMetadata(metadata: Record<string, unknown>, where: string): TrainingCost {

@@ -75,6 +75,7 @@ export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
       description: `checkpoint of epoch ${options.attackCheckpoint}, gradient through a random background${noise}`,
       output: 'log-probabilities',
       randomized: true,
+      exact: false,
       forward: (x, rng) => tf.tidy(() => slotLogProbabilities(tf, slotLogits(attacked, testTransform(ensemble, x, rng)), classes)),
     },
     {
@@ -82,6 +83,8 @@ export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
       description: `checkpoint of epoch ${options.attackCheckpoint} on the plain image (no background, no noise)`,
       output: 'log-probabilities',
       randomized: false,
+      // A surrogate: one checkpoint on the plain image is not the randomized vote the defense decides by.
+      exact: false,
       forward: (x) => tf.tidy(() => slotLogProbabilities(tf, slotLogits(attacked, x), classes)),
     },
     {
@@ -89,6 +92,7 @@ export function createInnSurfaces(ensemble: InnEnsemble): AttackSurface[] {
       description: `soft vote of the ${checkpoints.length} voting checkpoints through a random background${noise} (adaptive, EOT-ready)`,
       output: 'log-probabilities',
       randomized: true,
+      exact: false,
       forward: (x, rng) =>
         tf.tidy(() => {
           const transformed = testTransform(ensemble, x, rng);

@@ -24,6 +24,8 @@ export function createNoneDefense(context: PluginContext, options: NoneOptions):
     description: 'logits of the undefended model',
     output: 'logits',
     randomized: false,
+    // Its arg-max is the decision rule (softmax of the same logits), deterministically.
+    exact: true,
     forward: (x) => logits(x),
   };
   return {

@@ -82,7 +82,11 @@ export interface RunSummary {
   failedCells: CellResult[];
 }
 
-/** Accuracy of the examples correct in every one of `cells` (cells aligned by example index). */
+/**
+ * Per-example worst case over `cells` (aligned by example index): an example scores the lowest of its outcomes, so
+ * 1 only if it is correct in every cell; for a randomized defense, whose outcomes are fractions of paired judge
+ * draws, the fraction under the attack that did best on it (what an attacker choosing per example achieves).
+ */
 function jointEstimate(cells: CellResult[]): AccuracyEstimate | undefined {
   const usable = cells.filter((cell) => cell.status === 'done' && cell.outcomes !== undefined && cell.outcomes.length > 0);
   if (usable.length === 0) {
@@ -92,9 +96,7 @@ function jointEstimate(cells: CellResult[]): AccuracyEstimate | undefined {
   if (usable.length === 1 && usable[0].result !== undefined) return usable[0].result;
   const length = Math.min(...usable.map((cell) => cell.outcomes!.length));
   let correct = 0;
-  for (let index = 0; index < length; index += 1) {
-    if (usable.every((cell) => cell.outcomes![index] === 1)) correct += 1;
-  }
+  for (let index = 0; index < length; index += 1) correct += Math.min(...usable.map((cell) => cell.outcomes![index]));
   return wilsonEstimate(correct, length);
 }
 

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { AccuracyEstimate, RunResults } from '@advbench/core';
 import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
+import { evaluationText, optionsText } from '../analysis/evaluation-text.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
@@ -30,12 +31,6 @@ function estimateHtml(estimate: AccuracyEstimate | undefined, partial = false): 
   return `${formatPercent(estimate.accuracy)}${partial ? '*' : ''}<span class="ci">${formatPercent(estimate.low)}–${formatPercent(estimate.high)}</span>`;
 }
 
-/** Compact `key=value` text of options. */
-function optionsText(options: Record<string, unknown>): string {
-  return Object.entries(options)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(', ');
-}
 
 /** A count with thousands separators. */
 function count(value: number): string {
@@ -57,6 +52,17 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     plugin: entry.defense.plugin,
     pluginVersion: entry.defense.pluginVersion,
     options: optionsText(entry.defense.options),
+    evaluation: evaluationText(entry.defense),
+    randomized: entry.defense.evaluation?.randomized === true,
+    // Each attack x surface next to the worst case it contributes to.
+    curves: entry.curves.map((curve) => ({
+      label: `${curve.attack} · ${curve.surface}`,
+      cells: epsilonColumns.map((column, index) => {
+        const epsilon = summary.epsilons.filter((value) => value > 0)[index];
+        const point = curve.points.find((candidate) => candidate.epsilon === epsilon);
+        return { value: estimateHtml(point?.estimate, point?.partial), headline: column.headline };
+      }),
+    })),
     clean: estimateHtml(entry.clean),
     cells: entry.worstCase
       .filter((point) => point.epsilon > 0)

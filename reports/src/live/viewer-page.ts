@@ -78,6 +78,11 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
       var done = status === 'done' || status === 'failed';
       var fraction = done ? 1 : p ? ((p.epoch - 1) * p.steps + p.step) / Math.max(1, p.epochs * p.steps) : 0;
       var detail = p ? 'epoch ' + p.epoch + '/' + p.epochs + ' step ' + p.step + '/' + p.steps + ' · loss ' + Number(p.loss).toFixed(3) + ' · ' + Math.round(p.examplesPerSecond) + ' ex/s · ETA ' + seconds(p.etaSeconds) : '';
+      var evaluation = defense && defense.evaluation;
+      if (evaluation && evaluation.randomized) {
+        var attacked = evaluation.surfaces.map(function (s) { return evaluation.adaptive && evaluation.adaptive.surface === s ? s + ' (EOT-' + evaluation.adaptive.eotSamples + ')' : s; }).join(', ');
+        detail = (detail ? detail + ' · ' : '') + 'randomized: attacked on ' + attacked + '; judged over ' + evaluation.judgeDraws + ' paired draws';
+      }
       rows.push('<tr class="training-row" data-defense="' + escape(name) + '"><td>' + escape(name) + '</td><td>' + bar(fraction) + '</td><td>' + escape(status) + '</td><td class="muted">' + escape(detail) + '</td></tr>');
     });
     document.querySelector('#training tbody').innerHTML = rows.join('');
@@ -92,8 +97,15 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
     }).join('');
     var c = state.current;
     document.getElementById('current-cell').innerHTML = c
-      ? escape(c.cellId) + ' ' + bar(c.examples ? (c.examplesDone + c.step / Math.max(1, c.steps)) / c.examples : 0) + ' step ' + c.step + '/' + c.steps + ', examples ' + c.examplesDone + '/' + c.examples + ', success ' + (c.successRate * 100).toFixed(1) + '%, ETA ' + seconds(c.etaSeconds) + (c.worker ? ' on ' + escape(c.worker) : '')
+      ? escape(cellLabel(c.cellId)) + ' ' + bar(c.examples ? (c.examplesDone + c.step / Math.max(1, c.steps)) / c.examples : 0) + ' step ' + c.step + '/' + c.steps + ', examples ' + c.examplesDone + '/' + c.examples + ', success ' + (c.successRate * 100).toFixed(1) + '%, ETA ' + seconds(c.etaSeconds) + (c.worker ? ' on ' + escape(c.worker) : '')
       : 'none';
+  }
+  function cellLabel(id) {
+    var parts = String(id).split('|');
+    if (parts.length < 4) return String(id);
+    var epsilon = Number(parts[parts.length - 1]);
+    var label = epsilon === 0 ? '0' : Math.round(epsilon * 255 * 100) / 100 + '/255';
+    return parts.slice(0, -1).join(' · ') + ' · ε=' + label;
   }
   function replaceCell(cell) {
     if (!state.results) return;
@@ -110,7 +122,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
     switch (message.type) {
       case 'run-start': state.results = message.results; state.training = {}; state.current = null; refreshChart(); break;
       case 'train-start': case 'train-end':
-        if (state.results) state.results.defenses.forEach(function (d) { if (d.name === message.defense) d.status = message.type === 'train-start' ? 'running' : 'done'; });
+        if (state.results) state.results.defenses.forEach(function (d) { if (d.name === message.defense) { d.status = message.type === 'train-start' ? 'running' : 'done'; if (message.evaluation) d.evaluation = message.evaluation; } });
         break;
       case 'train-progress': state.training[message.defense] = message; break;
       case 'cell-start': replaceCell(message.cell); break;

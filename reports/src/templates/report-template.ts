@@ -16,7 +16,7 @@ h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; margin-top: 32
 table { border-collapse: collapse; margin: 8px 0; } th, td { padding: 4px 8px; border-bottom: 1px solid #e6e6e6; text-align: right; vertical-align: top; }
 th { background: #f5f5f5; } td.name, th.name { text-align: left; } .ci { color: #777; font-size: 11px; display: block; }
 .headline { background: #fff7df; } .status-failed { color: #b00020; font-weight: 600; } .status-running, .status-pending { color: #8a6d00; }
-.rule { background: #f3f7fb; border-left: 3px solid #0072B2; padding: 8px 12px; } .muted { color: #666; }
+.rule { background: #f3f7fb; border-left: 3px solid #0072B2; padding: 8px 12px; } .muted { color: #666; } .randomized-mark { background: #fdf0d5; color: #8a5a00; border-radius: 3px; padding: 0 4px; font-size: 0.85em; } tr.surface-row td { font-size: 0.9em; }
 .charts svg { display: block; margin: 12px 0; max-width: 100%; height: auto; } dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { white-space: pre-wrap; margin: 2px 0 8px; color: #b00020; }
 .images img { image-rendering: pixelated; width: 96px; height: 96px; border: 1px solid #ccc; margin: 4px; } .images figure { display: inline-block; margin: 4px; text-align: center; font-size: 11px; }
@@ -35,13 +35,15 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 <thead><tr><th>#</th><th class="name">defense</th><th>clean</th>{{#each epsilonColumns}}<th{{#if headline}} class="headline"{{/if}}>ε={{label}}</th>{{/each}}<th>AUC</th><th>training cost</th><th class="name">status</th><th class="name">checks</th></tr></thead>
 <tbody>
 {{#each leaderboard}}
-<tr class="leaderboard-row" data-defense="{{name}}"><td>{{rank}}</td><td class="name"><b>{{name}}</b><br><span class="muted">{{plugin}}@{{pluginVersion}}</span>{{#if options}}<br><span class="muted">{{options}}</span>{{/if}}</td>
+<tr class="leaderboard-row" data-defense="{{name}}"><td>{{rank}}</td><td class="name"><b>{{name}}</b>{{#if randomized}} <span class="randomized-mark" title="randomized decision rule">randomized</span>{{/if}}<br><span class="muted">{{plugin}}@{{pluginVersion}}</span>{{#if options}}<br><span class="muted">{{options}}</span>{{/if}}{{#if evaluation}}<br><span class="muted evaluation">{{evaluation}}</span>{{/if}}</td>
 <td>{{{clean}}}</td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td>{{area}}</td><td>{{{cost}}}</td><td class="name status-{{status}}">{{status}}{{#if error}}<br>{{error}}{{/if}}</td><td class="name{{#if flagged}} flagged{{/if}}"><a href="#checks">{{flagText}}</a></td></tr>
 {{#if flagged}}<tr class="unreliable-row" data-defense="{{name}}"><td colspan="{{../columnCount}}"><b>⚑ {{name}}: {{../unreliableLabel}}.</b><ul>{{#each flags}}<li data-check="{{id}}"><b>{{title}}</b> (<code>{{id}}</code>): {{detail}}</li>{{/each}}</ul></td></tr>{{/if}}
+{{#each curves}}<tr class="surface-row" data-defense="{{../name}}"><td></td><td class="name muted">↳ {{label}}</td><td></td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td></td><td></td><td></td><td></td></tr>
+{{/each}}
 {{/each}}
 </tbody>
 </table>
-<p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are best-known robust accuracy: per example the worst case over every attack and surface (an example counts only if it survives all of them; a randomized defense's example counts by the share of judge draws it survives); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged.</p>
+<p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are the worst case over every attack and surface (per example the lowest outcome: it counts only if it survives all of them), with each attack · surface in the rows under it; a randomized defense's outcomes are the fraction of its paired judge draws classified correctly (the interval is then the Wilson interval of their mean, which errs wide); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged; the ε columns are best-known robust accuracy (the checks' extra cells count at their ε).</p>
 
 <h2 id="charts">Charts</h2>
 <div class="charts">

@@ -1,12 +1,14 @@
 import Table from 'cli-table3';
 import type { RunResults } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
+import { evaluationText } from '../analysis/evaluation-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 
 /**
  * The end-of-run leaderboard as a plain-text table (cli-table3, no colours): defenses in rank order, clean
  * accuracy, best-known accuracy at each eps (a trailing * = incomplete), AUC, training cost and the evaluation
- * checks' flag column; under the table each flagged row's reasons in words, with what to try.
+ * checks' flag column, each defense followed by one row per attack x surface; randomized defenses are marked, with
+ * how they were attacked and judged; under the table each flagged row's reasons in words, with what to try.
  */
 export function renderLeaderboardTable(results: RunResults): string {
   const summary = summarizeRun(results);
@@ -19,7 +21,7 @@ export function renderLeaderboardTable(results: RunResults): string {
   for (const entry of summary.defenses) {
     table.push([
       String(entry.rank),
-      entry.flags.length > 0 ? `${entry.defense.name} ⚑` : entry.defense.name,
+      `${entry.defense.name}${entry.defense.evaluation?.randomized ? ' (randomized)' : ''}${entry.flags.length > 0 ? ' ⚑' : ''}`,
       entry.clean === undefined ? '—' : formatPercent(entry.clean.accuracy),
       ...entry.worstCase.filter((point) => point.epsilon > 0).map((point) => (point.estimate === undefined ? '—' : formatPercent(point.estimate.accuracy) + (point.partial ? '*' : ''))),
       entry.area === undefined ? '—' : formatPercent(entry.area),
@@ -27,8 +29,20 @@ export function renderLeaderboardTable(results: RunResults): string {
       entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : 'incomplete',
       flagSummary(entry),
     ]);
+    // Each attack x surface under the worst case it contributes to.
+    for (const curve of entry.curves) {
+      const values = epsilons.map((epsilon) => {
+        const point = curve.points.find((candidate) => candidate.epsilon === epsilon);
+        return point?.estimate === undefined ? '—' : formatPercent(point.estimate.accuracy) + (point.partial ? '*' : '');
+      });
+      table.push(['', `  ↳ ${curve.attack} · ${curve.surface}`, '', ...values, '', '', '', '']);
+    }
   }
-  const notes = [`◆ headline ε; ε columns: best-known accuracy. ${summary.rankingRule}`];
+  const notes = [`◆ headline ε; ε columns: best-known accuracy. ${summary.rankingRule} Rows marked ↳ are single attacks and surfaces.`];
+  for (const entry of summary.defenses) {
+    const text = evaluationText(entry.defense);
+    if (entry.defense.evaluation?.randomized && text) notes.push(`${entry.defense.name}: ${text}; accuracies are means of per-example fractions of draws.`);
+  }
   for (const entry of summary.defenses.filter((candidate) => candidate.flags.length > 0)) {
     notes.push(`⚑ #${entry.rank} ${entry.defense.name}: ${UNRELIABLE_LABEL}:`);
     for (const flag of entry.flags) notes.push(`  - ${flag.id} (${flag.title}): ${flag.detail}`);

@@ -1,4 +1,5 @@
 import type { CellProgressEvent, TrainProgressEvent } from '@advbench/core';
+import { cellLabel } from '../analysis/evaluation-text.js';
 
 /** A text progress bar `[#####-----]` of `width` cells for a fraction in [0, 1]. */
 export function progressBar(fraction: number, width = 20): string {
@@ -38,7 +39,7 @@ export function cellFraction(progress: CellProgressEvent): number {
 /** One line of attack progress: step, restart, examples, success rate, ETA. */
 export function formatCellProgress(progress: CellProgressEvent, position: string): string {
   return (
-    `cell ${position} ${progress.cellId}: step ${progress.step}/${progress.steps}` +
+    `cell ${position} ${cellLabel(progress.cellId)}: step ${progress.step}/${progress.steps}` +
     (progress.restarts > 1 ? ` restart ${progress.restart}/${progress.restarts}` : '') +
     ` examples ${progress.examplesDone}/${progress.examples} success ${(progress.successRate * 100).toFixed(1)}% ETA ${formatDuration(progress.etaSeconds)}`
   );

@@ -3,6 +3,7 @@ import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { RunStateMirror } from '../state/run-state-mirror.js';
 import { renderLeaderboardTable } from './leaderboard-table.js';
 import { cellFraction, formatCellProgress, formatDuration, formatTrainProgress, progressBar, trainingFraction } from './progress-format.js';
+import { cellLabel } from '../analysis/evaluation-text.js';
 
 /** Options of {@link createTerminalReporter}. */
 export interface TerminalReporterOptions {
@@ -127,7 +128,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
           }
           break;
         case 'error':
-          print(`error [${event.code}]${event.defense ? ` ${event.defense}` : ''}${event.cellId ? ` ${event.cellId}` : ''}: ${event.message}`);
+          print(`error [${event.code}]${event.defense ? ` ${event.defense}` : ''}${event.cellId ? ` ${cellLabel(event.cellId)}` : ''}: ${event.message}`);
           break;
         case 'run-end': {
           training.clear();

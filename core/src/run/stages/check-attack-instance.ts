@@ -14,8 +14,10 @@ const created = new WeakMap<RunScope, Map<string, Promise<AttackInstance>>>();
 export function checkAttackInstance(scope: RunScope, name: string, overrides: Record<string, unknown>): Promise<AttackInstance> {
   if (Object.keys(overrides).length === 0) return attackInstance(scope, name);
   const entry = scope.attacks.get(name);
-  const configured = scope.spec.attacks.find((candidate) => candidate.name === name);
+  // An adaptive variant (EOT on `full`) is its configured entry with the run's EOT options on top.
+  const configured = scope.spec.attacks.find((candidate) => candidate.name === (entry?.adaptiveOf ?? name));
   if (!entry || !configured) return Promise.reject(new Error(`unknown attack entry ${name}`));
+  const raw = entry.adaptiveOf === undefined ? configured.options : { ...configured.options, eotSamples: scope.spec.eotSamples, ...scope.spec.eotAttackOptions };
   const key = `${name}|${canonicalJson(overrides)}`;
   let instances = created.get(scope);
   if (!instances) created.set(scope, (instances = new Map()));
@@ -23,7 +25,7 @@ export function checkAttackInstance(scope: RunScope, name: string, overrides: Re
   if (!instance) {
     const where = `attacks[${scope.spec.attacks.indexOf(configured)}].options with the checks' overrides ${canonicalJson(overrides)}`;
     instance = Promise.resolve()
-      .then(() => entry.loaded.plugin.create(scopePluginContext(scope, 'attack', `${name}+check`), parsePluginOptions(entry.loaded.plugin, { ...configured.options, ...overrides }, where)))
+      .then(() => entry.loaded.plugin.create(scopePluginContext(scope, 'attack', `${name}+check`), parsePluginOptions(entry.loaded.plugin, { ...raw, ...overrides }, where)))
       .then((made) => {
         scope.ownedAttacks.push(made);
         return made;

@@ -1,22 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../compute/select-backend.js';
-import { loadRunSpec } from '../../config/load-run-spec.js';
-import { EventBus } from '../../events/event-bus.js';
-import { PluginRegistry } from '../../plugins/plugin-registry.js';
-import { createRandom } from '../../random/seeded-random.js';
-import { loadRunServices } from '../run-services.js';
-import { silentLogger } from '../scoped-logger.js';
+import { openTestScope } from '../testing/open-test-scope.js';
 import { testSweepConfig, writeTestPlugins } from '../testing/sweep-fixture.js';
 import { computeCell, type CellShard } from './compute-cell.js';
 import { createDefenses } from './create-defenses.js';
 import { mergeCellShards } from './merge-cell-shards.js';
 import { planRun } from './plan-run.js';
 import { prepareDefense } from './prepare-defense.js';
-import { openRunScope, releaseRunScope } from './run-scope.js';
+import { releaseRunScope } from './run-scope.js';
 
 const root = mkdtempSync(join(tmpdir(), 'advbench-stages-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,24 +18,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('the run stages, called the way a queue worker calls them', () => {
   it('rebuild the scope from the spec alone; two shards of a cell merge into exactly the whole cell', async () => {
     const plugins = writeTestPlugins(join(root, 'plugins'));
-    const configPath = join(root, 'run.json');
-    writeFileSync(configPath, JSON.stringify(testSweepConfig(plugins, { cacheDirectory: join(root, 'cache'), epsilons: [0, 0.1] })));
-    const spec = await loadRunSpec({ configPath, overrides: { out: join(root, 'out') }, cwd: root });
-    const services = await loadRunServices();
-    const scope = await openRunScope({
-      spec,
-      registry: await PluginRegistry.create({ cwd: root }),
-      events: new EventBus('test'),
-      services,
-      backend: await selectBackend(spec.backend, { logger: silentLogger }),
-      logger: silentLogger,
-      signal: new AbortController().signal,
-      random: createRandom(spec.seed),
-    });
+    const scope = await openTestScope(root, 'run', testSweepConfig(plugins, { cacheDirectory: join(root, 'cache'), epsilons: [0, 0.1] }));
     try {
       expect(await createDefenses(scope)).toEqual([]);
       const results = planRun(scope, { runId: 'test', configHash: 'hash', createdAt: new Date().toISOString(), resumed: false }, { finishedCells: new Map() });
-      expect(await prepareDefense(scope, 'trained')).toMatchObject({ status: 'ready', surfaces: ['full'] });
+      expect(await prepareDefense(scope, 'trained')).toMatchObject({ status: 'ready', surfaces: ['full', 'copy'] });
       const attacked = results.cells.find((cell) => cell.epsilon > 0)!;
       const tensorsBefore = tf.memory().numTensors;
       const whole = (await computeCell(scope, attacked)) as CellShard;

@@ -1,7 +1,7 @@
 import { AdvbenchError, type AttackStepProgress } from '../../plugin-api/index.js';
 import { createRandom } from '../../random/seeded-random.js';
 import type { CellResult } from '../../store/result-types.js';
-import { CLEAN_ATTACK } from '../cell-plan.js';
+import { CLEAN_ATTACK, judgeSeed } from '../cell-plan.js';
 import { evaluateBatch } from '../evaluate-batch.js';
 import { createThrottle } from '../throttle.js';
 import { foldAttackReport, type ReportedAttack } from './attack-reports.js';
@@ -24,7 +24,10 @@ export interface CellShard {
   start: number;
   /** One past its last position. */
   end: number;
-  /** Outcome of each position `start..end-1` in order: 1 = still classified correctly, 0 = not. */
+  /**
+   * Outcome of each position `start..end-1` in order: the fraction of the defense's paired judge draws that still
+   * classify it correctly (1 or 0 for a deterministic defense).
+   */
   outcomes: number[];
   /** Examples whose attack output the harness had to project back into the ball or [0, 1]. */
   corrections: number;
@@ -47,7 +50,9 @@ export interface ComputeCellOptions {
 /**
  * Computes one planned cell, or a shard of it (a contiguous range of test positions), through the harness: batch
  * by batch (`spec.evalBatchSize`), the attack runs on the cell's surface and the defense's real decision rule
- * judges the projected result. The defense entry must be prepared ({@link prepareDefense}) in this scope.
+ * judges the projected result over `spec.judgeDraws` draws (once for a deterministic defense). The judge stream of a
+ * batch is seeded by the defense and the batch's positions ({@link judgeSeed}), not by the cell: outcomes are
+ * paired across the defense's cells. A clean cell (attack `clean`) attacks no surface. The defense entry must be prepared ({@link prepareDefense}) in this scope.
  * Each batch's random stream is forked from the cell's seed by the batch's position in the split, so a shard that
  * starts on a multiple of the batch size gives exactly the outcomes the whole cell gives at those positions.
  * A checks' extra cell (`planned.examples` set) evaluates exactly those test positions (its shard is then
@@ -66,12 +71,14 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
     throw new Error(`${planned.id}: shard [${range.start}, ${range.end}) is not a non-empty range of test positions in [0, ${info.testCount})`);
   }
   const started = Date.now();
-  const surface = instance.surfaces().find((candidate) => candidate.name === planned.surface);
-  if (!surface) {
+  const clean = planned.attack === CLEAN_ATTACK;
+  const surface = clean ? undefined : instance.surfaces().find((candidate) => candidate.name === planned.surface);
+  if (!clean && !surface) {
     const offered = instance.surfaces().map((candidate) => candidate.name).join(', ');
     throw new AdvbenchError('ADVBENCH_ERR_UNKNOWN_SURFACE', `${planned.defense} offers no surface '${planned.surface}' (it offers: ${offered})`);
   }
-  const attack = planned.attack === CLEAN_ATTACK ? undefined : await checkAttackInstance(scope, planned.attack, planned.extra?.overrides ?? {});
+  const attack = clean ? undefined : await checkAttackInstance(scope, planned.attack, planned.extra?.overrides ?? {});
+  const owner = `defense '${entry.name}' (plugin ${entry.loaded.plugin.id} ${entry.loaded.plugin.version})`;
   const attackSettings = attack ? attack.describe() : {};
   options.onStart?.(attackSettings);
   const order = planned.examples ?? Array.from({ length: range.end - range.start }, (_, offset) => range.start + offset);
@@ -108,6 +115,9 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         classes: info.classes,
         defense: planned.defense,
         rng: random.fork(batchLabel(batch.indices[0], batchSize)),
+        judgeRng: createRandom(judgeSeed(spec.seed, planned.defense, batch.indices[0], batch.count)),
+        judgeDraws: spec.judgeDraws,
+        owner,
         signal: scope.signal,
         onStep: (step) => progress(doneBefore, batch.count, step),
       });

@@ -1,19 +1,29 @@
-import type { TrainingCost } from '../../plugin-api/index.js';
-import type { SurfaceSummary } from '../../store/result-types.js';
+import type { DefenseInstance, TrainingCost } from '../../plugin-api/index.js';
+import type { DefenseEvaluation, SurfaceSummary } from '../../store/result-types.js';
+import { ADAPTIVE_SURFACE } from '../cell-plan.js';
+import { surfacesOf } from './create-defenses.js';
 import { recreateDefense } from './release-defense.js';
-import { defenseEntry, messageOf, type RunScope } from './run-scope.js';
+import { defenseEntry, messageOf, type DefenseEntry, type RunScope } from './run-scope.js';
 
 /** What preparing a defense gave. */
 export type PrepareOutcome =
-  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; randomized: boolean; surfaceDetails: SurfaceSummary[] }
+  | {
+      status: 'ready';
+      cost: TrainingCost;
+      description: Record<string, unknown>;
+      surfaces: string[];
+      randomized: boolean;
+      surfaceDetails: SurfaceSummary[];
+      evaluation: DefenseEvaluation;
+    }
   | { status: 'failed'; error: unknown; message: string }
   | { status: 'interrupted' };
 
 /**
  * Prepares the named defense entry (trains it, or loads it from the model cache) and returns its cost,
- * description, offered surfaces (with what each declares) and whether its decision rule is randomized. A prepared
- * entry is not prepared twice in one scope; a released one (`releaseDefense`) is created and prepared again (from the
- * model cache). A throw becomes
+ * description, offered surfaces (with what each declares), whether its decision rule is randomized and how it is
+ * evaluated ({@link evaluationOf}). A prepared entry is not prepared twice in one scope; a released one
+ * (`releaseDefense`) is created and prepared again (from the model cache). A throw becomes
  * `failed` (the entry is marked failed, its cells fail), or `interrupted` when the run's signal was aborted.
  * Emits `train-start` and `train-end` on the scope's bus; writes nothing.
  */
@@ -33,12 +43,39 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     const cost = instance.cost();
     const offered = instance.surfaces();
     const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
-    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: offered.map((surface) => surface.name), randomized: instance.classifier.randomized, surfaceDetails };
-    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
+    const surfaces = offered.map((surface) => surface.name);
+    const outcome = {
+      status: 'ready' as const,
+      cost,
+      description: instance.describe(),
+      surfaces,
+      randomized: instance.classifier.randomized,
+      surfaceDetails,
+      evaluation: evaluationOf(scope, entry, instance, surfaces),
+    };
+    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost, evaluation: outcome.evaluation });
     return outcome;
   } catch (error) {
     if (scope.signal.aborted) return { status: 'interrupted' };
     entry.failure = `${name}: prepare failed: ${messageOf(error)}`;
     return { status: 'failed', error, message: entry.failure };
   }
+}
+
+/**
+ * How a prepared defense is evaluated: judged over `spec.judgeDraws` paired draws when its decision rule is
+ * randomized (once otherwise), attacked on its planned surfaces, and, when randomized, offering `full`, with
+ * positive epsilons and at least one adaptive attack entry, also adaptively (EOT) on `full`.
+ */
+export function evaluationOf(scope: RunScope, entry: DefenseEntry, instance: DefenseInstance, offered: string[]): DefenseEvaluation {
+  const randomized = instance.classifier.randomized === true;
+  const planned = surfacesOf(scope, entry);
+  const adaptiveAttacks = [...scope.attacks.values()].filter((attack) => attack.adaptiveOf !== undefined).map((attack) => attack.name);
+  const adaptive = randomized && offered.includes(ADAPTIVE_SURFACE) && adaptiveAttacks.length > 0 && scope.spec.epsilons.some((epsilon) => epsilon > 0);
+  return {
+    randomized,
+    judgeDraws: randomized ? scope.spec.judgeDraws : 1,
+    surfaces: adaptive && !planned.includes(ADAPTIVE_SURFACE) ? [...planned, ADAPTIVE_SURFACE] : planned,
+    ...(adaptive ? { adaptive: { surface: ADAPTIVE_SURFACE, attacks: adaptiveAttacks, eotSamples: scope.spec.eotSamples } } : {}),
+  };
 }

@@ -18,7 +18,9 @@ import type {
 import { parsePluginOptions } from '../../plugins/plugin-options.js';
 import type { LoadedPlugin, PluginRegistry } from '../../plugins/plugin-registry.js';
 import { ADVBENCH_VERSION } from '../advbench-version.js';
+import { stampPlugin } from '../plugin-stamp.js';
 import type { RunServices } from '../run-services.js';
+import type { PluginStamp } from '../../store/result-types.js';
 
 /** One defense entry of the spec, resolved; its instance exists once {@link createDefenses} ran. */
 export interface DefenseEntry {
@@ -36,6 +38,8 @@ export interface DefenseEntry {
   failure?: string;
   /** True once `prepare()` succeeded in this process (false again once released). */
   prepared: boolean;
+  /** Version, code hash and options hash of the plugin: what its cells and cached models depend on. */
+  stamp: PluginStamp;
   /** True when its cells were done and its instance was released (`releaseDefense`); preparing it again re-creates it. */
   released?: boolean;
 }
@@ -50,7 +54,17 @@ export interface AttackEntry {
   options: unknown;
   /** The created instance, memoised. */
   instance?: Promise<AttackInstance>;
+  /** Version, code hash and options hash of the plugin: what its cells depend on. */
+  stamp: PluginStamp;
+  /**
+   * For an adaptive variant (`<attack>+eot`): the entry it derives from. It runs with the same options plus
+   * `eotSamples: spec.eotSamples` and `spec.eotAttackOptions`, only on randomized defenses' `full` surface.
+   */
+  adaptiveOf?: string;
 }
+
+/** Suffix of the adaptive (EOT) variant of an attack entry. */
+export const ADAPTIVE_SUFFIX = '+eot';
 
 /**
  * Everything the run's stages work with, rebuilt from the {@link RunSpec} alone by {@link openRunScope}: the
@@ -87,7 +101,7 @@ export interface RunScope {
   readonly cache: FileModelCache;
   /** Defense entries in spec order. */
   readonly defenses: DefenseEntry[];
-  /** Attack entries by name, in spec order. */
+  /** Attack entries by name, in spec order, then their adaptive variants (see {@link AttackEntry.adaptiveOf}). */
   readonly attacks: Map<string, AttackEntry>;
   /** Attack instances created in this scope (disposed by {@link releaseRunScope}). */
   readonly ownedAttacks: AttackInstance[];
@@ -117,32 +131,68 @@ export interface OpenRunScopeInput {
   random: RandomSource;
 }
 
+/** The spec's plugin entries, resolved and with parsed options. */
+export interface RunEntries {
+  /** Defense entries in spec order. */
+  defenses: DefenseEntry[];
+  /** Attack entries by name, then their adaptive variants. */
+  attacks: Map<string, AttackEntry>;
+}
+
+/**
+ * Resolves every defense and attack entry of the spec and parses its options (bad references and options are bad
+ * input, exit 2, naming the entry), and adds the adaptive variant `<attack>+eot` of every attack that accepts
+ * `eotSamples` (when `spec.eotSamples` > 0). Needs no backend and writes nothing: `executeRun` calls it before it
+ * touches the out folder, {@link openRunScope} again (the registry loads each plugin once).
+ */
+export async function resolveRunEntries(spec: RunSpec, registry: PluginRegistry, logger: Logger): Promise<RunEntries> {
+  const defenses: DefenseEntry[] = [];
+  const attacks = new Map<string, AttackEntry>();
+  for (const [index, entry] of spec.defenses.entries()) {
+    const loaded = await registry.resolveDefense(entry.use, `defenses[${index}].use`);
+    const options = parsePluginOptions(loaded.plugin, entry.options, `defenses[${index}].options`);
+    defenses.push({ index, name: entry.name, loaded, options, prepared: false, stamp: await stampPlugin(loaded, options, registry.cwd) });
+  }
+  for (const [index, entry] of spec.attacks.entries()) {
+    const loaded = await registry.resolveAttack(entry.use, `attacks[${index}].use`);
+    const options = parsePluginOptions(loaded.plugin, entry.options, `attacks[${index}].options`);
+    attacks.set(entry.name, { name: entry.name, loaded, options, stamp: await stampPlugin(loaded, options, registry.cwd) });
+  }
+  if (spec.eotSamples > 0) {
+    for (const entry of spec.attacks) {
+      const loaded = attacks.get(entry.name)!.loaded;
+      // Attacks that take no `eotSamples` option (black-box ones, say) get no adaptive variant.
+      let options: unknown;
+      try {
+        options = parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples, ...spec.eotAttackOptions }, `attacks: adaptive variant of ${entry.name}`);
+      } catch {
+        logger.debug(`attack ${entry.name} takes no eotSamples option: no adaptive variant`);
+        continue;
+      }
+      const name = `${entry.name}${ADAPTIVE_SUFFIX}`;
+      attacks.set(name, { name, loaded, options, adaptiveOf: entry.name, stamp: await stampPlugin(loaded, options, registry.cwd) });
+    }
+  }
+  return { defenses, attacks };
+}
+
 /**
  * Opens a run scope: opens the dataset, builds the data and model access and the model cache, and resolves and
- * parses every defense and attack entry (bad references and options are bad input, refused before any work).
+ * parses every defense and attack entry ({@link resolveRunEntries}).
  * Creates no plugin instance (see {@link createDefenses}). Release it with {@link releaseRunScope}.
  */
 export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> {
   const { spec, backend, services } = input;
   const { tf } = backend;
   const dataset = await services.openDataset(spec.dataset, { seed: spec.seed });
-  const defenses: DefenseEntry[] = [];
-  const attacks = new Map<string, AttackEntry>();
+  let entries: RunEntries;
   try {
-    for (const [index, entry] of spec.defenses.entries()) {
-      const loaded = await input.registry.resolveDefense(entry.use, `defenses[${index}].use`);
-      const options = parsePluginOptions(loaded.plugin, entry.options, `defenses[${index}].options`);
-      defenses.push({ index, name: entry.name, loaded, options, prepared: false });
-    }
-    for (const [index, entry] of spec.attacks.entries()) {
-      const loaded = await input.registry.resolveAttack(entry.use, `attacks[${index}].use`);
-      const options = parsePluginOptions(loaded.plugin, entry.options, `attacks[${index}].options`);
-      attacks.set(entry.name, { name: entry.name, loaded, options });
-    }
+    entries = await resolveRunEntries(spec, input.registry, input.logger);
   } catch (error) {
     await dataset.close?.();
     throw error;
   }
+  const { defenses, attacks } = entries;
   return {
     spec,
     backend,

@@ -1,4 +1,4 @@
-import type { AttackFactory, AttackInstance, BaseModel, PluginContext, ProgressSink } from '../../plugin-api/index.js';
+import type { AttackFactory, AttackInstance, BaseModel, ModelCache, PluginContext, ProgressSink } from '../../plugin-api/index.js';
 import { parsePluginOptions } from '../../plugins/plugin-options.js';
 import { hashFolder } from '../hash-folder.js';
 import { createPluginContext } from '../plugin-context.js';
@@ -22,7 +22,7 @@ export function scopePluginContext(scope: RunScope, kind: 'defense' | 'attack', 
     logger,
     progress,
     attacks: attackFactory(scope, name),
-    cache: scope.cache,
+    cache: kind === 'defense' ? defenseCache(scope, name) : scope.cache,
     signal: scope.signal,
     entryName: name,
     base: () => scopeBaseModel(scope),
@@ -46,6 +46,17 @@ export function attackInstance(scope: RunScope, name: string): Promise<AttackIns
 export function scopeBaseModel(scope: RunScope): Promise<BaseModel> {
   scope.basePromise ??= loadBase(scope);
   return scope.basePromise;
+}
+
+/**
+ * The model cache a defense entry sees: the scope's, with the defense plugin's id, version and code hash added to
+ * every key, so a model trained by other plugin code is never reused.
+ */
+function defenseCache(scope: RunScope, name: string): ModelCache {
+  const entry = scope.defenses.find((candidate) => candidate.name === name);
+  if (!entry) return scope.cache;
+  const code = { id: entry.stamp.id, version: entry.stamp.version, contentHash: entry.stamp.contentHash };
+  return { getOrCreate: (parts, create) => scope.cache.getOrCreate({ ...parts, pluginCode: code }, create) };
 }
 
 function trainProgressSink(scope: RunScope, defense: string): ProgressSink {

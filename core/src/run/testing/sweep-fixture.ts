@@ -6,7 +6,10 @@ import { join } from 'node:path';
  * context they receive, so a child process can load them by path without a build).
  *
  * - `test-trained` (defense): trains the run's configured model with the real trainer, through the real model
- *   cache, and judges with softmax of its logits. Options: `epochs` (default 1), `failPrepare` (default false).
+ *   cache, and judges with softmax of its logits. Options: `epochs` (default 1), `failPrepare` (default false),
+ *   `noise` (default 0): with this probability per example and draw the decision rule answers a uniformly random
+ *   class instead (a randomized defense; its surfaces stay the deterministic logits, exact only without noise).
+ *   It offers the surfaces `full` and `copy` (the same logits under another name).
  * - `test-fgsm` (attack): one signed-gradient step of size `epsilon * overshoot` on the surface, clipped to [0, 1]
  *   (overshoot > 1 returns points outside the ball, which the harness must project back), then waits `delayMs`.
  */
@@ -15,16 +18,28 @@ const plugin = {
   $$type: 'advbench.plugin', apiVersion: 'v1', kind: 'defense', id: 'test-trained', version: '0.0.1',
   description: 'test-only defense: the configured model, trained briefly',
   parseOptions(raw) {
-    const options = { epochs: 1, failPrepare: false, ...(raw ?? {}) };
-    for (const key of Object.keys(options)) if (!['epochs', 'failPrepare'].includes(key)) throw new Error('unknown option ' + key);
+    const options = { epochs: 1, failPrepare: false, noise: 0, ...(raw ?? {}) };
+    for (const key of Object.keys(options)) if (!['epochs', 'failPrepare', 'noise'].includes(key)) throw new Error('unknown option ' + key);
     return options;
   },
   create(context, options) {
     const { tf } = context;
     let model;
     let cost;
-    const classifier = { randomized: false, predict: (x) => tf.tidy(() => tf.softmax(model.predict(x))) };
-    const surface = { name: 'full', description: 'logits of the model', output: 'logits', randomized: false, forward: (x) => model.apply(x) };
+    const noise = options.noise;
+    const classifier = {
+      randomized: noise > 0,
+      predict: (x, rng) => tf.tidy(() => {
+        const probabilities = tf.softmax(model.predict(x));
+        if (!(noise > 0)) return probabilities;
+        const [count, classes] = probabilities.shape;
+        const replaced = tf.cast(tf.less(tf.randomUniform([count, 1], 0, 1, 'float32', rng.seed()), noise), 'float32');
+        const guess = tf.cast(tf.oneHot(tf.cast(tf.floor(tf.randomUniform([count], 0, classes - 1e-3, 'float32', rng.seed())), 'int32'), classes), 'float32');
+        return tf.add(tf.mul(replaced, guess), tf.mul(tf.sub(1, replaced), probabilities));
+      }),
+    };
+    const surface = { name: 'full', description: 'logits of the model', output: 'logits', randomized: false, exact: !(noise > 0), forward: (x) => model.apply(x) };
+    const copy = { ...surface, name: 'copy', description: 'the same logits under another name' };
     return {
       async prepare() {
         if (options.failPrepare) throw new Error('prepare failed on purpose');
@@ -39,7 +54,7 @@ const plugin = {
         cost = { ...entry.metadata.cost, cached: entry.hit };
       },
       classifier,
-      surfaces: () => [surface],
+      surfaces: () => [surface, copy],
       defaultSurfaces: () => ['full'],
       cost: () => cost,
       describe: () => ({ epochs: options.epochs }),
@@ -94,8 +109,22 @@ export function writeTestPlugins(folder: string): TestPlugins {
   return { defense, attack };
 }
 
+/**
+ * Writes the `test-trained` defense as a plugin package folder (`package.json` + `index.js`) and returns the
+ * folder, for tests that edit a plugin's code between runs.
+ */
+export function writeTestDefensePackage(folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'advbench-test-trained', version: '0.0.1', type: 'module', exports: './index.js' }));
+  writeFileSync(join(folder, 'index.js'), DEFENSE_SOURCE);
+  return folder;
+}
+
 /** A small config on the shipped Fashion-MNIST and the zoo's bench-resnet, sweeping the test plugins. */
-export function testSweepConfig(plugins: TestPlugins, options: { cacheDirectory: string; defenses?: Array<Record<string, unknown>>; attackOptions?: Record<string, unknown>; epsilons?: number[]; testSamples?: number }): Record<string, unknown> {
+export function testSweepConfig(
+  plugins: TestPlugins,
+  options: { cacheDirectory: string; defenses?: Array<Record<string, unknown>>; attackOptions?: Record<string, unknown>; epsilons?: number[]; testSamples?: number; extra?: Record<string, unknown> },
+): Record<string, unknown> {
   return {
     dataset: { use: 'fashion-mnist', trainSamples: 64, testSamples: options.testSamples ?? 24 },
     model: 'bench-resnet',
@@ -106,5 +135,6 @@ export function testSweepConfig(plugins: TestPlugins, options: { cacheDirectory:
     backend: 'wasm',
     evalBatchSize: 8,
     cacheDirectory: options.cacheDirectory,
+    ...options.extra,
   };
 }
