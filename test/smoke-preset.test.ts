@@ -31,15 +31,19 @@ describe('advbench run --preset smoke (slow: two real runs through the CLI)', ()
     expect(results.backend.name).toBe('wasm');
     expect(results.versions.plugins).toMatchObject({ none: expect.any(String), 'adv-training': expect.any(String), inn: expect.any(String), pgd: expect.any(String), transfer: expect.any(String), autoattack: expect.any(String) });
     const planned = results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.attack}|${cell.surface}|${cell.epsilon}`).sort();
-    // Each attack of the suite once per surface and positive epsilon (apgd and square as autoattack's members), one
-    // clean cell per surface.
+    // One clean cell per defense; each attack of the suite once per surface and positive epsilon (apgd and square as
+    // autoattack's members); and, for the randomized INN, each attack that takes eotSamples once more on its full
+    // surface (the adaptive `+eot` cells).
     const attacks = ['pgd', 'transfer', 'autoattack'];
-    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2']
-      .flatMap((prefix) => {
+    const epsilons = [8 / 255, 32 / 255];
+    const expected = [
+      ...['none', 'adv-training', 'inn'].map((defense) => `${defense}|clean|decision-rule|0`),
+      ...['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => {
         const [defense, surface] = prefix.split('|');
-        return [`${defense}|clean|${surface}|0`, ...attacks.flatMap((attack) => [8 / 255, 32 / 255].map((epsilon) => `${defense}|${attack}|${surface}|${epsilon}`))];
-      })
-      .sort();
+        return attacks.flatMap((attack) => epsilons.map((epsilon) => `${defense}|${attack}|${surface}|${epsilon}`));
+      }),
+      ...['pgd', 'autoattack'].flatMap((attack) => epsilons.map((epsilon) => `inn|${attack}+eot|full|${epsilon}`)),
+    ].sort();
     expect(planned).toEqual(expected);
     // The ensemble's cells record their members and every suite attack its cost.
     const ensemble = results.cells.filter((cell) => cell.attack === 'autoattack');
