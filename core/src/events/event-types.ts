@@ -1,3 +1,4 @@
+import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
 import type { MemoryUsage } from '../run/memory/memory-usage.js';
 import type { CellResult, RunResults } from '../store/result-types.js';
@@ -72,6 +73,15 @@ export interface CellEndEvent extends EventBase, WorkerField {
   type: 'cell-end';
   cell: CellResult;
 }
+/** A defense's evaluation checks or best-known accuracy changed (after its probes, and after each of its cells). */
+export interface DefenseChecksEvent extends EventBase {
+  type: 'defense-checks';
+  defense: string;
+  /** Every check's verdict so far (not-run until its inputs exist). */
+  checks: CheckResult[];
+  /** Best-known robust accuracy per epsilon so far. */
+  bestKnown: BestKnownPoint[];
+}
 /** The run ended. */
 export interface RunEndEvent extends EventBase {
   type: 'run-end';
@@ -111,6 +121,7 @@ export type RunEvent =
   | CellStartEvent
   | CellProgressEvent
   | CellEndEvent
+  | DefenseChecksEvent
   | RunEndEvent
   | ErrorEvent
   | MemoryEvent;

@@ -1,3 +1,4 @@
+import type { BestKnownPoint, CheckResult, DefenseProbes } from '../analysis/analysis-types.js';
 import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
 
 /** Version of the results.json schema. Bump on any incompatible change. */
@@ -100,6 +101,22 @@ export interface DefenseResult {
   status: ItemStatus;
   /** Error message when failed. */
   error?: string;
+  /** Best-known robust accuracy per epsilon: per example the worst case over every attack and surface (the ranking column). */
+  bestKnown?: BestKnownPoint[];
+  /** Verdicts of the automatic evaluation checks (core/src/analysis/checks), in their fixed order. */
+  checks?: CheckResult[];
+  /** Measurements the probe-based checks read, taken on the prepared defense. */
+  probes?: DefenseProbes;
+}
+
+/** What makes a checks' extra cell differ from the sweep cells (see core/src/analysis/extra-cells.ts). */
+export interface ExtraCellInfo {
+  /** Id of the check that asked for the cell. */
+  check: string;
+  /** Attack options changed from the sweep's, for example `{ "steps": 40 }` (empty when only epsilon differs). */
+  overrides: Record<string, unknown>;
+  /** Id of the sweep cell it is compared with, when there is one. */
+  baseline?: string;
 }
 
 /** One cell = defense x attack x surface x epsilon. */
@@ -126,8 +143,12 @@ export interface CellResult {
   attackSettings: Record<string, unknown>;
   /** Seed of the cell's random stream. */
   seed: number;
-  /** Per-example outcome, 1 = still correct, in test-example order (present when done). */
+  /** Per-example outcome, 1 = still correct, in test-example order (present when done); aligned with `examples` when set. */
   outcomes?: number[];
+  /** Test-example indices evaluated, ascending, when the cell runs on a subset (the checks' extra cells); absent = all. */
+  examples?: number[];
+  /** Present on the cells the evaluation checks add beyond the sweep. */
+  extra?: ExtraCellInfo;
   /** Examples whose returned x_adv the harness had to project back into the ball or [0, 1]. */
   projectionCorrections: number;
   /** What the attack reported it cost over the cell (passes, queries, judge calls, seconds), when it reported. */

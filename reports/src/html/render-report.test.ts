@@ -25,7 +25,7 @@ describe('renderReport', () => {
     expect(all(html, /<tr class="leaderboard-row" data-defense="([^"]+)"/g)).toEqual(order);
     expect(new Set(order)).toEqual(new Set(['none', 'adv-training', 'inn-a', 'inn-b']));
     expect(order[order.length - 1]).toBe('none');
-    expect(html).toContain('id="ranking-rule">Ranked by worst-case robust accuracy at ε &#x3D; 8/255 (the largest ε ≤ 8/255');
+    expect(html).toContain('id="ranking-rule">Ranked by best-known robust accuracy at ε &#x3D; 8/255 (the largest ε ≤ 8/255');
   });
 
   it('shows confidence intervals next to accuracies', () => {

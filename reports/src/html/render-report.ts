@@ -1,8 +1,9 @@
 import Handlebars from 'handlebars';
 import type { AccuracyEstimate, RunResults } from '@advbench/core';
+import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
-import { summarizeRun } from '../analysis/summarize-run.js';
+import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
 import { imagesFromDescription, toInlineImage, type InlineImage } from './defense-images.js';
@@ -67,6 +68,18 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
         : `${entry.defense.cost.seconds.toFixed(1)} s${entry.defense.cost.cached ? ' (cached)' : ''}<span class="ci">${count(entry.defense.cost.examples)} examples · ${count(entry.defense.cost.forwardPasses)} fwd · ${count(entry.defense.cost.backwardPasses)} bwd</span>`,
     status: entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : results.status === 'running' ? 'running' : 'incomplete',
     error: entry.defense.error ?? (entry.failedCells.length > 0 ? `${entry.failedCells.length} cell(s) failed` : undefined),
+    flagText: flagSummary(entry),
+    flagged: entry.flags.length > 0,
+    flags: entry.flags,
+  }));
+  const columnCount = 7 + epsilonColumns.length;
+  const checks = EVALUATION_CHECKS.map((check) => ({ id: check.id, title: check.title, rule: check.rule, meaning: check.meaning, remedy: check.remedy, needs: check.needs }));
+  const verdicts = summary.defenses.map((entry) => ({
+    name: entry.defense.name,
+    items: EVALUATION_CHECKS.map((check) => {
+      const found = entry.checks.find((candidate) => candidate.id === check.id);
+      return { id: check.id, verdict: found?.verdict ?? 'not-run', detail: found?.detail ?? 'not decided' };
+    }),
   }));
   const failures = [
     ...results.defenses.filter((defense) => defense.status === 'failed').map((defense) => ({ id: defense.name, title: `defense ${defense.name} failed`, error: defense.error ?? 'no error message recorded' })),
@@ -85,6 +98,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     seconds: cell.seconds.toFixed(1),
     projections: cell.projectionCorrections,
     status: cell.status,
+    check: cell.extra?.check,
   }));
   const samples = [...new Set(results.cells.filter((cell) => cell.result !== undefined).map((cell) => cell.result!.samples))];
   const backend = results.backend;
@@ -120,5 +134,9 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     images,
     cells,
     metadata,
+    columnCount,
+    unreliableLabel: UNRELIABLE_LABEL,
+    checks,
+    verdicts,
   });
 }

@@ -60,6 +60,11 @@ export class RunStateMirror {
         }
         break;
       }
+      case 'defense-checks': {
+        const defense = results.defenses.find((entry) => entry.name === event.defense);
+        if (defense !== undefined) Object.assign(defense, { checks: structuredClone(event.checks), bestKnown: structuredClone(event.bestKnown) });
+        break;
+      }
       case 'run-end':
         results.status = event.status;
         this.currentCell = undefined;

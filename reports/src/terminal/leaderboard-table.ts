@@ -1,32 +1,38 @@
 import Table from 'cli-table3';
 import type { RunResults } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
-import { summarizeRun } from '../analysis/summarize-run.js';
+import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 
 /**
  * The end-of-run leaderboard as a plain-text table (cli-table3, no colours): defenses in rank order, clean
- * accuracy, worst-case accuracy at each eps (a trailing * = incomplete), AUC and training cost.
+ * accuracy, best-known accuracy at each eps (a trailing * = incomplete), AUC, training cost and the evaluation
+ * checks' flag column; under the table each flagged row's reasons in words, with what to try.
  */
 export function renderLeaderboardTable(results: RunResults): string {
   const summary = summarizeRun(results);
   const epsilons = summary.epsilons.filter((epsilon) => epsilon > 0);
   const table = new Table({
-    head: ['#', 'defense', 'clean %', ...epsilons.map((epsilon) => `ε=${formatEpsilon(epsilon)}${epsilon === summary.headlineEpsilon ? ' ◆' : ''}`), 'AUC %', 'cost s', 'status'],
+    head: ['#', 'defense', 'clean %', ...epsilons.map((epsilon) => `ε=${formatEpsilon(epsilon)}${epsilon === summary.headlineEpsilon ? ' ◆' : ''}`), 'AUC %', 'cost s', 'status', 'checks'],
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const entry of summary.defenses) {
     table.push([
       String(entry.rank),
-      entry.defense.name,
+      entry.flags.length > 0 ? `${entry.defense.name} ⚑` : entry.defense.name,
       entry.clean === undefined ? '—' : formatPercent(entry.clean.accuracy),
       ...entry.worstCase.filter((point) => point.epsilon > 0).map((point) => (point.estimate === undefined ? '—' : formatPercent(point.estimate.accuracy) + (point.partial ? '*' : ''))),
       entry.area === undefined ? '—' : formatPercent(entry.area),
       entry.defense.cost === undefined ? '—' : `${entry.defense.cost.seconds.toFixed(1)}${entry.defense.cost.cached ? ' (cached)' : ''}`,
       entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : 'incomplete',
+      flagSummary(entry),
     ]);
   }
-  const notes = [`◆ headline ε. ${summary.rankingRule}`];
+  const notes = [`◆ headline ε; ε columns: best-known accuracy. ${summary.rankingRule}`];
+  for (const entry of summary.defenses.filter((candidate) => candidate.flags.length > 0)) {
+    notes.push(`⚑ #${entry.rank} ${entry.defense.name}: ${UNRELIABLE_LABEL}:`);
+    for (const flag of entry.flags) notes.push(`  - ${flag.id} (${flag.title}): ${flag.detail}`);
+  }
   if (summary.failedCells.length > 0) notes.push(`* incomplete: ${summary.failedCells.length} cell(s) failed (see report.html).`);
   return `${table.toString()}\n${notes.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { RESULTS_SCHEMA_VERSION, type CellResult, type DefenseResult, type RunRe
 import { ADVBENCH_VERSION } from '../advbench-version.js';
 import { planCells } from '../cell-plan.js';
 import { surfacesOf } from './create-defenses.js';
+import { planCheckCells } from './plan-check-cells.js';
 import type { RunScope } from './run-scope.js';
 
 /** Identity of the run being executed (decided before the scope exists). */
@@ -27,7 +28,9 @@ export interface StoredRun {
 /**
  * Plans the run: every cell of every defense entry (after {@link createDefenses}, so default surfaces are known) as
  * pending, except the cells an earlier process finished (taken as they are), and every defense's entry, keeping a
- * defense an earlier process prepared. Pure: writes nothing.
+ * defense an earlier process prepared (with its probes and check verdicts). The evaluation checks' extra cells of
+ * each defense follow its sweep cells, including those an earlier process added after preparing the defense
+ * (doubled EOT). Pure: writes nothing.
  */
 export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRun): RunResults {
   const { spec } = scope;
@@ -65,8 +68,27 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
         status: entry.failure ? 'failed' : 'pending',
         ...(entry.failure ? { error: entry.failure } : {}),
       };
-      return before?.status === 'done' ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails } : base;
+      return before?.status === 'done'
+        ? { ...base, status: 'done', description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, ...(before.probes ? { probes: before.probes } : {}) }
+        : base;
     }),
-    cells: planned.map((cell) => stored.finishedCells.get(cell.id) ?? cell),
+    cells: withCheckCells(scope, planned, stored).map((cell) => stored.finishedCells.get(cell.id) ?? cell),
   };
+}
+
+/** The sweep cells with each defense's checks' extra cells after its own, plus extra cells stored by an earlier process. */
+function withCheckCells(scope: RunScope, planned: CellResult[], stored: StoredRun): CellResult[] {
+  const cells: CellResult[] = [];
+  const ids = new Set<string>();
+  for (const entry of scope.defenses) {
+    const sweep = planned.filter((cell) => cell.defense === entry.name);
+    const own = [...sweep, ...planCheckCells(scope, entry, sweep)];
+    for (const cell of [...stored.finishedCells.values()]) if (cell.defense === entry.name && cell.extra !== undefined) own.push(cell);
+    for (const cell of own) {
+      if (ids.has(cell.id)) continue;
+      ids.add(cell.id);
+      cells.push(cell);
+    }
+  }
+  return cells;
 }
