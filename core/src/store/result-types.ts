@@ -1,3 +1,4 @@
+import type { LeaderboardRanking } from '../analysis/adjacent-significance.js';
 import type { BestKnownPoint, CheckResult, DefenseProbes } from '../analysis/analysis-types.js';
 import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
 
@@ -217,4 +218,6 @@ export interface RunResults {
   defenses: DefenseResult[];
   /** Every planned cell, done or not. */
   cells: CellResult[];
+  /** The leaderboard order with the paired significance of adjacent rows (derived from the cells, written on every export). */
+  leaderboard?: LeaderboardRanking;
 }

@@ -3,6 +3,7 @@ import type { AccuracyEstimate, RunResults } from '@advbench/core';
 import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
+import { formatPValue, testName } from '../analysis/significance-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
@@ -72,6 +73,21 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     flagged: entry.flags.length > 0,
     flags: entry.flags,
   }));
+  const significance = summary.significance.map((pair) => ({
+    upper: pair.upper,
+    lower: pair.lower,
+    upperRank: summary.defenses.find((entry) => entry.defense.name === pair.upper)?.rank,
+    epsilon: formatEpsilon(pair.epsilon),
+    upperAccuracy: formatPercent(pair.upperAccuracy),
+    lowerAccuracy: formatPercent(pair.lowerAccuracy),
+    examples: pair.test.examples,
+    firstBetter: pair.test.firstBetter,
+    secondBetter: pair.test.secondBetter,
+    pValue: formatPValue(pair.test.pValue),
+    test: testName(pair),
+    significant: pair.significant,
+    level: pair.level,
+  }));
   const columnCount = 7 + epsilonColumns.length;
   const checks = EVALUATION_CHECKS.map((check) => ({ id: check.id, title: check.title, rule: check.rule, meaning: check.meaning, remedy: check.remedy, needs: check.needs }));
   const verdicts = summary.defenses.map((entry) => ({
@@ -126,6 +142,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     rankingRule: summary.rankingRule,
     epsilonColumns,
     leaderboard,
+    significance,
     charts,
     literature,
     literatureSource: LITERATURE_SOURCE,

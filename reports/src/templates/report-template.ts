@@ -43,6 +43,18 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 </table>
 <p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are best-known robust accuracy: per example the worst case over every attack and surface (an example counts only if it survives all of them; a randomized defense's example counts by the share of judge draws it survives); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged.</p>
 
+<h3 id="significance">Significance of adjacent rows</h3>
+{{#if significance.length}}
+<table id="significance-table">
+<thead><tr><th class="name">rows</th><th>ε</th><th>upper</th><th>lower</th><th>paired n</th><th>upper better</th><th>lower better</th><th>p</th><th class="name">test</th><th class="name">at 0.05</th></tr></thead>
+<tbody>
+{{#each significance}}<tr class="significance-row" data-upper="{{upper}}" data-lower="{{lower}}"><td class="name">#{{upperRank}} {{upper}} vs {{lower}}</td><td>{{epsilon}}</td><td>{{upperAccuracy}}</td><td>{{lowerAccuracy}}</td><td>{{examples}}</td><td>{{firstBetter}}</td><td>{{secondBetter}}</td><td class="p-value">{{pValue}}</td><td class="name">{{test}}</td><td class="name">{{#if significant}}<b>significant</b>{{else}}not significant{{/if}}</td></tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">Each pair of adjacent rows compared at the headline ε on the test examples both evaluated, by each defense's per-example best-known outcome (worst case over every attack and surface): McNemar's exact test on 0/1 outcomes, the exact sign test on per-example correct-fractions for randomized defenses (ties dropped, two-sided). Not significant means this sample cannot tell the two rows apart.</p>
+{{else}}<p class="muted" id="significance-none">No pair of adjacent rows has per-example outcomes at the headline ε yet.</p>{{/if}}
+
 <h2 id="charts">Charts</h2>
 <div class="charts">
 {{{charts.worstCase}}}

@@ -1,12 +1,14 @@
 import Table from 'cli-table3';
 import type { RunResults } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
+import { significanceLine } from '../analysis/significance-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 
 /**
  * The end-of-run leaderboard as a plain-text table (cli-table3, no colours): defenses in rank order, clean
  * accuracy, best-known accuracy at each eps (a trailing * = incomplete), AUC, training cost and the evaluation
- * checks' flag column; under the table each flagged row's reasons in words, with what to try.
+ * checks' flag column; under the table the paired significance of each pair of adjacent rows at the headline eps,
+ * and each flagged row's reasons in words, with what to try.
  */
 export function renderLeaderboardTable(results: RunResults): string {
   const summary = summarizeRun(results);
@@ -29,6 +31,11 @@ export function renderLeaderboardTable(results: RunResults): string {
     ]);
   }
   const notes = [`◆ headline ε; ε columns: best-known accuracy. ${summary.rankingRule}`];
+  if (summary.significance.length > 0) notes.push('Adjacent rows, paired test on per-example best-known outcomes:');
+  for (const pair of summary.significance) {
+    const rank = summary.defenses.find((entry) => entry.defense.name === pair.upper)?.rank ?? 0;
+    notes.push(`  ${significanceLine(pair, rank)}`);
+  }
   for (const entry of summary.defenses.filter((candidate) => candidate.flags.length > 0)) {
     notes.push(`⚑ #${entry.rank} ${entry.defense.name}: ${UNRELIABLE_LABEL}:`);
     for (const flag of entry.flags) notes.push(`  - ${flag.id} (${flag.title}): ${flag.detail}`);
