@@ -13,3 +13,5 @@ export { HEADLINE_EPSILON_LIMIT, headlineEpsilonOf } from './headline-epsilon.js
 export { clearlyBelow, describeEstimate, estimateOutcomes, examplesOf, outcomesByExample, pairedEstimate } from './outcome-statistics.js';
 export { SIGNIFICANCE_LEVEL, adjacentSignificance, leaderboardRanking, type AdjacentSignificance, type LeaderboardRanking } from './adjacent-significance.js';
 export { binomialHalfLowerTail, pairedSignTest, type PairedTestResult } from './paired-sign-test.js';
+export { trainingBudget, type InheritedBase, type TrainingBudget, type TrainingWork } from './training-budget.js';
+export { spreadOf, summarizeSeeds, type SeedDefenseSummary, type SeedSpread, type SeedSummary } from './seed-summary.js';

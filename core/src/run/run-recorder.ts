@@ -67,7 +67,7 @@ export class RunRecorder {
       this.reportError(outcome.error, outcome.message, { defense: name });
       return;
     }
-    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, randomized: outcome.randomized, surfaceDetails: outcome.surfaceDetails });
+    Object.assign(defense, { status: 'done', cost: outcome.cost, description: outcome.description, surfaces: outcome.surfaces, randomized: outcome.randomized, surfaceDetails: outcome.surfaceDetails, ...(outcome.budget ? { budget: outcome.budget } : {}) });
     this.saveDefense(defense);
   }
 

@@ -1,5 +1,6 @@
 import type { LeaderboardRanking } from '../analysis/adjacent-significance.js';
 import type { BestKnownPoint, CheckResult, DefenseProbes } from '../analysis/analysis-types.js';
+import type { TrainingBudget } from '../analysis/training-budget.js';
 import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
 
 /** Version of the results.json schema. Bump on any incompatible change. */
@@ -90,6 +91,8 @@ export interface DefenseResult {
   description: Record<string, unknown>;
   /** Training cost (undefined until prepared). */
   cost?: TrainingCost;
+  /** Its own training, what it inherited from the run's base model (when it fine-tuned from it), and the total. */
+  budget?: TrainingBudget;
   /** Clean accuracy with the real decision rule (the eps = 0 cell), when it ran. */
   cleanAccuracy?: AccuracyEstimate;
   /** Surfaces the defense offers. */

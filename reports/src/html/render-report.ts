@@ -3,6 +3,7 @@ import type { AccuracyEstimate, RunResults } from '@advbench/core';
 import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
+import { budgetLines } from '../analysis/budget-text.js';
 import { formatPValue, testName } from '../analysis/significance-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
@@ -67,6 +68,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
       entry.defense.cost === undefined
         ? '<span class="muted">—</span>'
         : `${entry.defense.cost.seconds.toFixed(1)} s${entry.defense.cost.cached ? ' (cached)' : ''}<span class="ci">${count(entry.defense.cost.examples)} examples · ${count(entry.defense.cost.forwardPasses)} fwd · ${count(entry.defense.cost.backwardPasses)} bwd</span>`,
+    budget: budgetLines(entry.defense),
     status: entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : results.status === 'running' ? 'running' : 'incomplete',
     error: entry.defense.error ?? (entry.failedCells.length > 0 ? `${entry.failedCells.length} cell(s) failed` : undefined),
     flagText: flagSummary(entry),

@@ -43,6 +43,16 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 </table>
 <p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are best-known robust accuracy: per example the worst case over every attack and surface (an example counts only if it survives all of them; a randomized defense's example counts by the share of judge draws it survives); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged.</p>
 
+<h3 id="training-budgets">Training budgets</h3>
+<table id="budget-table">
+<thead><tr><th class="name">defense</th><th class="name">own training</th><th class="name">inherited from the base model</th><th class="name">total</th></tr></thead>
+<tbody>
+{{#each leaderboard}}<tr class="budget-row" data-defense="{{name}}"><td class="name">{{name}}</td>{{#if budget}}<td class="name">{{budget.own}}</td><td class="name">{{#if budget.inherited}}{{budget.inherited}}{{else}}<span class="muted">none</span>{{/if}}</td><td class="name"><b>{{budget.total}}</b></td>{{else}}<td class="name" colspan="3">{{{cost}}}</td>{{/if}}</tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">A defense that fine-tunes from the run's base model (it asked for <code>context.base()</code>) inherits the base model's training: its total counts both, so "fine-tuned from base" is not mistaken for cheaper. The undefended model is the base model itself.</p>
+
 <h3 id="significance">Significance of adjacent rows</h3>
 {{#if significance.length}}
 <table id="significance-table">

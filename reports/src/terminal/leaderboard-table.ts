@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { RunResults } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
+import { budgetSeconds } from '../analysis/budget-text.js';
 import { significanceLine } from '../analysis/significance-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 
@@ -14,7 +15,7 @@ export function renderLeaderboardTable(results: RunResults): string {
   const summary = summarizeRun(results);
   const epsilons = summary.epsilons.filter((epsilon) => epsilon > 0);
   const table = new Table({
-    head: ['#', 'defense', 'clean %', ...epsilons.map((epsilon) => `ε=${formatEpsilon(epsilon)}${epsilon === summary.headlineEpsilon ? ' ◆' : ''}`), 'AUC %', 'cost s', 'status', 'checks'],
+    head: ['#', 'defense', 'clean %', ...epsilons.map((epsilon) => `ε=${formatEpsilon(epsilon)}${epsilon === summary.headlineEpsilon ? ' ◆' : ''}`), 'AUC %', 'training s (total)', 'status', 'checks'],
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
@@ -25,7 +26,7 @@ export function renderLeaderboardTable(results: RunResults): string {
       entry.clean === undefined ? '—' : formatPercent(entry.clean.accuracy),
       ...entry.worstCase.filter((point) => point.epsilon > 0).map((point) => (point.estimate === undefined ? '—' : formatPercent(point.estimate.accuracy) + (point.partial ? '*' : ''))),
       entry.area === undefined ? '—' : formatPercent(entry.area),
-      entry.defense.cost === undefined ? '—' : `${entry.defense.cost.seconds.toFixed(1)}${entry.defense.cost.cached ? ' (cached)' : ''}`,
+      budgetSeconds(entry.defense),
       entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : 'incomplete',
       flagSummary(entry),
     ]);

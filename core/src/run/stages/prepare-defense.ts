@@ -1,3 +1,4 @@
+import { trainingBudget, type TrainingBudget } from '../../analysis/training-budget.js';
 import type { TrainingCost } from '../../plugin-api/index.js';
 import type { SurfaceSummary } from '../../store/result-types.js';
 import { recreateDefense } from './release-defense.js';
@@ -5,7 +6,7 @@ import { defenseEntry, messageOf, type RunScope } from './run-scope.js';
 
 /** What preparing a defense gave. */
 export type PrepareOutcome =
-  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; randomized: boolean; surfaceDetails: SurfaceSummary[] }
+  | { status: 'ready'; cost: TrainingCost; description: Record<string, unknown>; surfaces: string[]; randomized: boolean; surfaceDetails: SurfaceSummary[]; budget?: TrainingBudget }
   | { status: 'failed'; error: unknown; message: string }
   | { status: 'interrupted' };
 
@@ -33,7 +34,8 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     const cost = instance.cost();
     const offered = instance.surfaces();
     const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
-    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: offered.map((surface) => surface.name), randomized: instance.classifier.randomized, surfaceDetails };
+    const budget = await budgetOf(scope, name, cost);
+    const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: offered.map((surface) => surface.name), randomized: instance.classifier.randomized, surfaceDetails, budget };
     if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
     return outcome;
   } catch (error) {
@@ -41,4 +43,17 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     entry.failure = `${name}: prepare failed: ${messageOf(error)}`;
     return { status: 'failed', error, message: entry.failure };
   }
+}
+
+/** The entry's training budget: its own cost plus the base model's when its context asked for it. */
+async function budgetOf(scope: RunScope, name: string, cost: TrainingCost): Promise<TrainingBudget> {
+  const ownEpochs = epochsOption(defenseEntry(scope, name).options);
+  const base = scope.baseUsers?.has(name) && scope.basePromise ? await scope.basePromise.catch(() => undefined) : undefined;
+  return trainingBudget(cost, ownEpochs, base === undefined ? undefined : { key: base.key, cost: base.cost, epochs: scope.baseEpochs });
+}
+
+/** The `epochs` option of parsed plugin options, when they have a numeric one. */
+export function epochsOption(options: unknown): number | undefined {
+  const epochs = typeof options === 'object' && options !== null ? (options as Record<string, unknown>).epochs : undefined;
+  return typeof epochs === 'number' ? epochs : undefined;
 }
