@@ -11,7 +11,7 @@ export default defineConfig({
       { find: /^@advbench\/core\/accuracy$/, replacement: here('./core/src/training/accuracy.ts') },
       { find: /^@advbench\/core$/, replacement: here('./core/src/index.ts') },
       { find: /^@advbench\/reports$/, replacement: here('./reports/src/index.ts') },
-      { find: /^@advbench\/(defense-none|defense-adv-training|defense-inn|attack-pgd|attack-apgd|attack-square|attack-transfer|attack-autoattack)$/, replacement: here('./plugins/$1/src/index.ts') },
+      { find: /^@advbench\/(defense-none|defense-adv-training|defense-iaat|defense-inn|attack-pgd|attack-apgd|attack-square|attack-transfer|attack-autoattack)$/, replacement: here('./plugins/$1/src/index.ts') },
     ],
   },
   test: {

@@ -11,8 +11,8 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 /** A smaller kit than the default keeps each check to a few seconds. */
 const kit = { trainSamples: 128, testSamples: 16, baseEpochs: 2 };
 
-async function check(reference: string): Promise<ConformanceReport> {
-  return checkPluginReference(reference, { cwd: repositoryRoot, kit });
+async function check(reference: string, options?: Record<string, unknown>): Promise<ConformanceReport> {
+  return checkPluginReference(reference, { cwd: repositoryRoot, kit, ...(options ? { options } : {}) });
 }
 
 function failed(report: ConformanceReport): string[] {
@@ -72,6 +72,19 @@ describe('advbench check-plugin on the built-in plugins', () => {
     expect(report.failures).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.results.filter((result) => result.status === 'pass').length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('advbench check-plugin on the attack suite (small budgets)', () => {
+  it.each([
+    ['apgd', { iterations: 5 }],
+    ['square', { preset: 'smoke' }],
+    ['transfer', { preset: 'smoke' }],
+    ['autoattack', { preset: 'smoke' }],
+  ] as const)('%s passes every check', async (id, options) => {
+    const report = await check(id, options);
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toBe(true);
   });
 });
 

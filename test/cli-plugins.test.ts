@@ -27,7 +27,7 @@ describe('advbench plugins list (built CLI)', () => {
     expect(result.code).toBe(0);
     const listing = JSON.parse(result.stdout) as Array<Record<string, string>>;
     const byId = Object.fromEntries(listing.map((row) => [row.id, row]));
-    expect(Object.keys(byId).sort()).toEqual(['adv-training', 'apgd', 'autoattack', 'inn', 'none', 'pgd', 'square', 'transfer']);
+    expect(Object.keys(byId).sort()).toEqual(['adv-training', 'apgd', 'autoattack', 'iaat', 'inn', 'none', 'pgd', 'square', 'transfer']);
     expect(byId.inn).toMatchObject({ kind: 'defense', apiVersion: 'v1', package: '@advbench/defense-inn' });
     expect(byId.pgd).toMatchObject({ kind: 'attack', apiVersion: 'v1', package: '@advbench/attack-pgd' });
     for (const row of listing) expect(row.version).toMatch(/^\d+\.\d+\.\d+/);

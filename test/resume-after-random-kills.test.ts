@@ -113,5 +113,5 @@ describe('kill -9 at seeded random points, then --resume (slow: real child proce
     expect(outcomes.filter((outcome) => outcome.killed).length, summary).toBeGreaterThan(TRIALS / 2);
     expect(outcomes.some((outcome) => outcome.killed && outcome.databaseAtKill), summary).toBe(true);
     expect(outcomes.some((outcome) => outcome.killed && !outcome.databaseAtKill), summary).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });

@@ -76,6 +76,23 @@ describe('FileModelCache cleanup', () => {
     expect(names).not.toContain(`.tmp-00ff-${2 ** 22 + 1}-abcd`);
     expect(names).toContain(`.tmp-00ff-${process.ppid}-abcd`);
   });
+
+  it('leaves the temporary folders of other machines sharing the cache alone until they are a week old', async () => {
+    const folder = temporaryFolder();
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    const local = `.tmp-00ff-${2 ** 22 + 1}-abcd@${hostname().replace(/[^A-Za-z0-9.-]/g, '-')}`;
+    const fresh = `.tmp-00ff-${2 ** 22 + 1}-abcd@other-machine`;
+    const stale = `.tmp-00ff-${2 ** 22 + 1}-abce@other-machine`;
+    for (const name of [local, fresh, stale]) mkdirSync(join(folder, name));
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(join(folder, stale), weekAgo, weekAgo);
+    await new FileModelCache(folder, scope).getOrCreate({ e: 1 }, async () => ({}));
+    const names = readdirSync(folder);
+    expect(names).not.toContain(local);
+    expect(names).toContain(fresh);
+    expect(names).not.toContain(stale);
+  });
 });
 
 describe('FileModelCache verification', () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CacheEntry, Logger, ModelCache } from '../plugin-api/index.js';
 import { processAlive } from '../store/process-alive.js';
@@ -66,13 +67,21 @@ export class FileModelCache implements ModelCache {
     return build;
   }
 
-  /** Removes temporary folders left by killed processes (their pid no longer runs). */
+  /**
+   * Removes temporary folders left by killed processes: on this machine, those whose pid no longer runs; from
+   * another machine sharing the cache folder (NFS), whose processes cannot be checked from here, those untouched
+   * for {@link FOREIGN_TEMPORARY_MAX_AGE_MS}.
+   */
   private async removeAbandoned(): Promise<void> {
     for (const name of await readdir(this.directory)) {
       const match = TEMPORARY_NAME.exec(name);
-      if (match && Number(match[1]) !== process.pid && !processAlive(Number(match[1]))) {
-        await rm(join(this.directory, name), { recursive: true, force: true });
-      }
+      if (!match) continue;
+      const path = join(this.directory, name);
+      const pid = Number(match[1]);
+      const local = match[2] === undefined || match[2] === HOST_TAG;
+      const info = local ? undefined : await stat(path).catch(() => undefined);
+      const abandoned = local ? pid !== process.pid && !processAlive(pid) : info !== undefined && Date.now() - info.mtimeMs > FOREIGN_TEMPORARY_MAX_AGE_MS;
+      if (abandoned) await rm(path, { recursive: true, force: true });
     }
   }
 
@@ -82,7 +91,7 @@ export class FileModelCache implements ModelCache {
     if (existing) return { directory, hit: true, metadata: existing };
     await mkdir(this.directory, { recursive: true });
     await this.removeAbandoned();
-    const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}@${HOST_TAG}`);
     await mkdir(temporary, { recursive: true });
     try {
       const metadata = await create(temporary);
@@ -132,8 +141,14 @@ export class FileModelCache implements ModelCache {
   }
 }
 
-/** Temporary folder names: `.tmp-<key prefix>-<pid>-<random>`. */
-const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(\d+)-[0-9a-f]+$/;
+/** Temporary folder names: `.tmp-<key prefix>-<pid>-<random>@<host>` (no `@<host>` from older advbench: this machine's). */
+const TEMPORARY_NAME = /^\.tmp-[0-9a-f]+-(\d+)-[0-9a-f]+(?:@([A-Za-z0-9.-]+))?$/;
+
+/** This machine's name as it appears in temporary folder names. */
+const HOST_TAG = hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost';
+
+/** Age after which another machine's temporary folder in a shared cache counts as abandoned. */
+const FOREIGN_TEMPORARY_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 async function readMetadata(directory: string): Promise<Record<string, unknown> | 'missing' | 'invalid'> {
   let text: string;

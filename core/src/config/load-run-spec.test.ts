@@ -47,7 +47,7 @@ describe('loadRunSpec', () => {
     const spec = await loadRunSpec({ preset: 'paper', overrides: { dataset: 'imagenet:/data/imagenet', weights: '/models/resnet152' }, cwd: '/' });
     expect(spec.model).toEqual({ name: 'resnet152', weights: '/models/resnet152' });
     expect(spec.dataset.reference).toBe('imagenet:/data/imagenet');
-    expect(spec.defenses.map((entry) => entry.use)).toEqual(['none', 'adv-training', 'inn']);
+    expect(spec.defenses.map((entry) => entry.use)).toEqual(['none', 'adv-training', 'iaat', 'inn']);
     expect(spec.epsilons.at(-1)).toBeCloseTo(96 / 255);
   });
 

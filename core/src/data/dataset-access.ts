@@ -7,6 +7,7 @@ export function toLabelledBatch(tf: TensorFlow, batch: RawBatch): LabelledBatch 
   return {
     x: tf.tensor4d(batch.images, [batch.count, height, width, channels], 'float32'),
     y: tf.tensor1d(batch.labels, 'int32'),
+    indices: Int32Array.from(batch.indices),
   };
 }
 

@@ -66,6 +66,11 @@ export interface LabelledBatch {
   x: Tensor4D;
   /** Class indices, int32. */
   y: Tensor1D;
+  /**
+   * Positions of these examples in the training split (0..trainCount-1), when the dataset knows them (every
+   * built-in dataset does): defenses that keep per-example state across epochs (IAAT's radii) index it by these.
+   */
+  indices?: Int32Array;
 }
 
 /** The run's training data, as plugins see it. */

@@ -2,6 +2,7 @@
 export const BUILTIN_PLUGINS: Readonly<Record<string, string>> = Object.freeze({
   none: '@advbench/defense-none',
   'adv-training': '@advbench/defense-adv-training',
+  iaat: '@advbench/defense-iaat',
   inn: '@advbench/defense-inn',
   pgd: '@advbench/attack-pgd',
   apgd: '@advbench/attack-apgd',

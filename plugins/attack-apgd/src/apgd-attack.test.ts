@@ -123,7 +123,7 @@ describe('apgd best point and cost', () => {
   it('averages EOT draws, stacked in one pass or looped, at the same cost in example passes', async () => {
     const stacked = { count: 0, rows: 0 };
     const looped = { count: 0, rows: 0 };
-    const a = await attack({ iterations: 4, eotSamples: 5 }, rising({ randomized: true, calls: stacked }));
+    const a = await attack({ iterations: 4, eotSamples: 5, eotBatch: true }, rising({ randomized: true, calls: stacked }));
     const b = await attack({ iterations: 4, eotSamples: 5, eotBatch: false }, rising({ randomized: true, calls: looped }));
     expect(stacked.rows).toBe(looped.rows);
     expect(stacked.rows).toBe(5 * 5 * 3);

@@ -11,12 +11,6 @@ export const ATTACK_ABORTED = 'ADVBENCH_ERR_ABORTED';
 /** How the best point per example is chosen (see {@link createApgdAttack}). */
 type Selection = 'surface-verdict' | 'judge' | 'highest-loss';
 
-/** Cumulative cost over every call of one instance, shown by `describe()`. */
-interface Totals extends AttackCost {
-  /** Calls of `run`. */
-  calls: number;
-}
-
 /**
  * Auto-PGD, Linf (Croce & Hein 2020, arXiv 2003.01690), as an advbench attack instance.
  *
@@ -30,9 +24,8 @@ interface Totals extends AttackCost {
  * - otherwise the highest-loss iterate (EOT-averaged on a randomized surface), never the surrogate's verdict.
  */
 export function createApgdAttack(tf: TensorFlow, options: ApgdOptions): AttackInstance {
-  const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
   return {
-    describe: () => ({ ...options, checkpoints: apgdCheckpoints(options.iterations), totals: { ...totals } }),
+    describe: () => ({ ...options, checkpoints: apgdCheckpoints(options.iterations) }),
     async run(input: AttackInput): Promise<Tensor4D> {
       const started = Date.now();
       const counter: PassCounter = { forwardPasses: 0, backwardPasses: 0 };
@@ -41,11 +34,6 @@ export function createApgdAttack(tf: TensorFlow, options: ApgdOptions): AttackIn
         return await runApgd(tf, options, input, counter, judged);
       } finally {
         const cost: AttackCost = { ...counter, queries: 0, judgeCalls: judged.calls, seconds: (Date.now() - started) / 1000 };
-        totals.calls += 1;
-        totals.forwardPasses += cost.forwardPasses;
-        totals.backwardPasses += cost.backwardPasses;
-        totals.judgeCalls += cost.judgeCalls;
-        totals.seconds += cost.seconds;
         input.report?.({ cost });
       }
     },

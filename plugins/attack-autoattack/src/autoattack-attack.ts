@@ -39,14 +39,12 @@ export function createAutoAttack(context: PluginContext, options: AutoAttackOpti
     }
     return promise;
   };
-  const totals = { calls: 0, ...ZERO_COST };
   return {
     describe: () => ({
       version: options.version,
       survivorsOnly: options.survivorsOnly,
       members: options.version === 'auto' ? { standard: membersOf(options, 'standard'), rand: membersOf(options, 'rand') } : membersOf(options, options.version),
       fabT: 'not included',
-      totals: { ...totals },
     }),
     async run(input: AttackInput): Promise<Tensor4D> {
       const started = Date.now();
@@ -54,8 +52,6 @@ export function createAutoAttack(context: PluginContext, options: AutoAttackOpti
       const version = options.version === 'auto' ? (randomized ? 'rand' : 'standard') : options.version;
       const report = await runEnsemble(tf, await members(version), input, options.survivorsOnly);
       report.cost.seconds = (Date.now() - started) / 1000;
-      totals.calls += 1;
-      for (const key of ['forwardPasses', 'backwardPasses', 'queries', 'judgeCalls', 'seconds'] as const) totals[key] += report.cost[key];
       input.report?.(report.report);
       return report.best;
     },

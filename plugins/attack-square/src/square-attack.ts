@@ -9,11 +9,6 @@ export const ATTACK_ABORTED = 'ADVBENCH_ERR_ABORTED';
 /** Smallest probability taken into a log, so a saturated 0 gives a finite (and equal) margin. */
 const PROBABILITY_FLOOR = 1e-45;
 
-/** Cumulative cost over every call of one instance, shown by `describe()`. */
-interface Totals extends AttackCost {
-  calls: number;
-}
-
 /**
  * Square Attack, Linf (Andriushchenko, Croce, Flammarion & Hein 2020, arXiv 1912.00049), score-based black-box.
  *
@@ -24,9 +19,8 @@ interface Totals extends AttackCost {
  * the query budget. A randomized classifier is queried with a fresh draw at every query.
  */
 export function createSquareAttack(tf: TensorFlow, options: SquareOptions): AttackInstance {
-  const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
   return {
-    describe: () => ({ ...options, loss: 'margin', totals: { ...totals } }),
+    describe: () => ({ ...options, loss: 'margin' }),
     async run(input: AttackInput): Promise<Tensor4D> {
       const started = Date.now();
       const counter = { queries: 0 };
@@ -34,9 +28,6 @@ export function createSquareAttack(tf: TensorFlow, options: SquareOptions): Atta
         return await runSquare(tf, options, input, counter);
       } finally {
         const cost: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: counter.queries, judgeCalls: 0, seconds: (Date.now() - started) / 1000 };
-        totals.calls += 1;
-        totals.queries += cost.queries;
-        totals.seconds += cost.seconds;
         input.report?.({ cost });
       }
     },

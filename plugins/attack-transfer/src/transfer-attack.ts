@@ -3,13 +3,6 @@ import { inputError } from '@advbench/core/plugin-api';
 import type { AttackCost, AttackInput, AttackInstance, AttackReport, AttackSurface, PluginContext, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import type { TransferOptions } from './transfer-options.js';
 
-/** Cumulative cost over every call of one instance, shown by `describe()`. */
-interface Totals extends AttackCost {
-  calls: number;
-  /** Batches crafted on the source (each reused for every later target). */
-  crafted: number;
-}
-
 /**
  * Transfer attack: adversarial examples crafted with a white-box attack (`options.attack`, created through the
  * registry) on a source model, then judged on each target defense by the harness. The source is the run's
@@ -19,8 +12,8 @@ interface Totals extends AttackCost {
  * labels) and reused for every target; the target's surface is never used.
  */
 export function createTransferAttack(context: PluginContext, options: TransferOptions): AttackInstance {
-  const crafted = new Map<string, Tensor4D>();
-  const totals: Totals = { calls: 0, forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0, crafted: 0 };
+  // Crafted batches live in CPU memory (n x h x w x c x 4 bytes per batch and epsilon), not on the accelerator.
+  const crafted = new Map<string, { data: Float32Array; shape: [number, number, number, number] }>();
   let inner: Promise<AttackInstance> | undefined;
   let source: Promise<AttackSurface> | undefined;
   const sourceSurface = async (): Promise<AttackSurface> => {
@@ -35,7 +28,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
     };
   };
   return {
-    describe: () => ({ ...options, totals: { ...totals } }),
+    describe: () => ({ ...options }),
     async run(input: AttackInput): Promise<Tensor4D> {
       const started = Date.now();
       if (!(input.epsilon >= 0 && Number.isFinite(input.epsilon))) {
@@ -43,8 +36,8 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
       }
       const key = batchKey(input);
       let cost: AttackCost = { forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 };
-      let adversarial = crafted.get(key);
-      if (!adversarial) {
+      let stored = crafted.get(key);
+      if (!stored) {
         inner ??= context.attacks.create(options.attack, options.attackOptions);
         source ??= sourceSurface();
         const [attack, surface] = await Promise.all([inner, source]);
@@ -52,7 +45,7 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
         // Counts the source's forward passes in case the source attack reports nothing itself.
         const seen = { forwardPasses: 0 };
         const counted: AttackSurface = { ...surface, forward: (x, rng) => ((seen.forwardPasses += x.shape[0]), surface.forward(x, rng)) };
-        adversarial = await attack.run({
+        const adversarial = await attack.run({
           surface: counted,
           x: input.x,
           y: input.y,
@@ -62,20 +55,16 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
           onStep: input.onStep,
           report: (report) => (innerReport = report),
         });
-        crafted.set(key, adversarial);
-        totals.crafted += 1;
+        stored = { data: Float32Array.from(await adversarial.data()), shape: adversarial.shape };
+        adversarial.dispose();
+        crafted.set(key, stored);
         cost = innerReport ? { ...innerReport.cost } : { ...cost, forwardPasses: seen.forwardPasses };
       }
       cost.seconds = (Date.now() - started) / 1000;
-      totals.calls += 1;
-      totals.forwardPasses += cost.forwardPasses;
-      totals.backwardPasses += cost.backwardPasses;
-      totals.seconds += cost.seconds;
       input.report?.({ cost });
-      return adversarial.clone();
+      return context.tf.tensor4d(stored.data, stored.shape, 'float32');
     },
     dispose() {
-      for (const tensor of crafted.values()) tensor.dispose();
       crafted.clear();
     },
   };

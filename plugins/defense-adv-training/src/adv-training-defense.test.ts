@@ -14,7 +14,7 @@ import advTraining, { ADV_TRAINING_PRESETS, parseAdvTrainingOptions } from './in
 let cacheDirectory: string;
 let train: { x: Tensor4D; y: Tensor1D };
 let test: { x: Tensor4D; y: Tensor1D };
-const baseOptions = parseNoneOptions({ epochs: 4, batchSize: 8, learningRate: 0.1 });
+const baseOptions = parseNoneOptions({ epochs: 4, batchSize: 8, learningRate: 0.1, schedule: 'constant' });
 
 interface Harness {
   context: PluginContext;
@@ -166,7 +166,8 @@ describe('defense adv-training', () => {
     expect(parseAdvTrainingOptions({ mode: 'pgd' })).toMatchObject({ steps: 7, stepSizeFactor: 2.5 });
     expect(parseAdvTrainingOptions(applyPreset({ preset: 'madry', epochs: 1 }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'pgd', steps: 7, epochs: 1, schedule: 'constant' });
     expect(parseAdvTrainingOptions(applyPreset({ preset: 'fast' }, ADV_TRAINING_PRESETS, 'x'))).toMatchObject({ mode: 'fast', steps: 1, schedule: 'cyclic' });
-    expect(() => parseAdvTrainingOptions({ schedule: 'cosine' })).toThrow(/schedule must be one of "constant", "cyclic"/);
+    expect(parseAdvTrainingOptions({ schedule: 'cosine' })).toMatchObject({ schedule: 'cosine' });
+    expect(() => parseAdvTrainingOptions({ schedule: 'linear' })).toThrow(/schedule must be one of "constant", "cyclic", "cosine"/);
     expect(() => parseAdvTrainingOptions({ mode: 'fast', steps: 3 })).toThrow(/steps must be 1 in mode "fast"/);
     expect(() => parseAdvTrainingOptions({ mode: 'free' })).toThrow(expect.objectContaining({ exitCode: 2, code: 'ADVBENCH_ERR_OPTIONS_VALUE' }));
     expect(() => parseAdvTrainingOptions({ epsilon: 2 })).toThrow(/epsilon must be <= 1/);

@@ -40,7 +40,7 @@ export function createInMemoryDataset(tf: TensorFlow, data: InMemoryData): Datas
           const indices = tf.tensor1d(rows, 'int32');
           return { x: tf.gather(data.x, indices) as Tensor4D, y: tf.gather(data.y, indices) as Tensor1D };
         });
-        yield batch;
+        yield { ...batch, indices: Int32Array.from(rows) };
       }
     },
   };
