@@ -44,6 +44,9 @@ describe('the sweep with the built-in plugins (slow: trains every defense of the
     expect(adversarial.budget?.inherited?.seconds).toBe(none.cost?.seconds);
     expect(adversarial.budget?.inherited?.epochs).toBe(1);
     expect(adversarial.budget?.total.examples).toBe(adversarial.cost!.examples + none.cost!.examples);
+    // The train-end event carries the budget, so reports rebuilt from the events (report.html at run-end) show it.
+    const trainEnd = events.find((event) => event.type === 'train-end' && event.defense === 'adv-training');
+    expect(trainEnd?.type === 'train-end' ? trainEnd.budget : undefined).toEqual(adversarial.budget);
     // results.json carries the leaderboard with the paired significance of adjacent rows at the headline epsilon.
     const stored = JSON.parse(readFileSync(join(root, 'out', 'results.json'), 'utf8')) as RunResults;
     expect(stored.leaderboard?.order.slice().sort()).toEqual(['adv-training', 'inn', 'none']);

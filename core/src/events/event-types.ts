@@ -1,3 +1,4 @@
+import type { TrainingBudget } from '../analysis/training-budget.js';
 import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
 import type { MemoryUsage } from '../run/memory/memory-usage.js';
@@ -42,6 +43,8 @@ export interface TrainEndEvent extends EventBase, WorkerField {
   type: 'train-end';
   defense: string;
   cost: TrainingCost;
+  /** Own, inherited (base model) and total training, when the runner computed it. */
+  budget?: TrainingBudget;
 }
 /** A cell starts. */
 export interface CellStartEvent extends EventBase, WorkerField {

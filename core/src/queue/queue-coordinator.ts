@@ -298,7 +298,7 @@ export class QueueCoordinator {
     if (state === 'completed' && result?.status === 'ready') {
       const { worker: _worker, modelParams, ...prepared } = result;
       recorder.recordPrepared(defense.name, prepared, modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, worker: result.worker });
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, ...(result.budget ? { budget: result.budget } : {}), worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

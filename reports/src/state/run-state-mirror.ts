@@ -41,7 +41,10 @@ export class RunStateMirror {
         const defense = results.defenses.find((entry) => entry.name === event.defense);
         if (defense !== undefined) {
           defense.status = event.type === 'train-start' ? 'running' : 'done';
-          if (event.type === 'train-end') defense.cost = event.cost;
+          if (event.type === 'train-end') {
+            defense.cost = event.cost;
+            if (event.budget !== undefined) defense.budget = event.budget;
+          }
         }
         break;
       }

@@ -36,7 +36,7 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
     const budget = await budgetOf(scope, name, cost);
     const outcome = { status: 'ready' as const, cost, description: instance.describe(), surfaces: offered.map((surface) => surface.name), randomized: instance.classifier.randomized, surfaceDetails, budget };
-    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost });
+    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost, budget });
     return outcome;
   } catch (error) {
     if (scope.signal.aborted) return { status: 'interrupted' };
