@@ -75,20 +75,30 @@ function compareDescending(left: number | undefined, right: number | undefined):
   return right - left;
 }
 
+/** Trapezoid area under accuracy-vs-epsilon points (ascending) divided by their epsilon range: a mean accuracy. */
+function normalisedArea(points: ReadonlyArray<{ epsilon: number; accuracy: number }>): number | undefined {
+  if (points.length === 0) return undefined;
+  const range = points[points.length - 1].epsilon - points[0].epsilon;
+  if (points.length === 1 || range <= 0) return points[0].accuracy;
+  let area = 0;
+  for (let index = 1; index < points.length; index += 1) area += ((points[index].epsilon - points[index - 1].epsilon) * (points[index].accuracy + points[index - 1].accuracy)) / 2;
+  return area / range;
+}
+
 /**
  * The run's leaderboard for results.json: defenses ordered by best-known accuracy at the headline epsilon, then by
- * the mean best-known accuracy over the grid (the area the HTML report breaks ties with), then clean accuracy, then
- * name; with the paired significance of each adjacent pair.
+ * the area under the clean + best-known accuracy-vs-epsilon curve over the grid (the HTML report's tie-break), then
+ * clean accuracy, then name; with the paired significance of each adjacent pair.
  */
 export function leaderboardRanking(results: RunResults): LeaderboardRanking {
   const epsilons = [...new Set(results.cells.filter((cell) => cell.extra === undefined).map((cell) => cell.epsilon))];
   const headlineEpsilon = headlineEpsilonOf(epsilons);
   const keyed = results.defenses.map((defense) => {
-    const points = (defense.bestKnown ?? []).filter((point) => point.epsilon > 0);
+    const curve = [...(defense.cleanAccuracy ? [{ epsilon: 0, accuracy: defense.cleanAccuracy.accuracy }] : []), ...(defense.bestKnown ?? []).filter((point) => point.epsilon > 0)];
     return {
       name: defense.name,
       headline: headlineEpsilon === 0 ? defense.cleanAccuracy?.accuracy : defense.bestKnown?.find((point) => point.epsilon === headlineEpsilon)?.accuracy,
-      mean: points.length > 0 ? points.reduce((total, point) => total + point.accuracy, 0) / points.length : undefined,
+      mean: normalisedArea(curve),
       clean: defense.cleanAccuracy?.accuracy,
     };
   });
@@ -96,7 +106,7 @@ export function leaderboardRanking(results: RunResults): LeaderboardRanking {
   const order = keyed.map((entry) => entry.name);
   return {
     headlineEpsilon,
-    rule: 'best-known accuracy at the headline epsilon (largest of the grid <= 8/255), then mean best-known accuracy over the grid, then clean accuracy; adjacent rows compared by an exact paired test (McNemar exact on 0/1 outcomes, exact sign test on fractional ones) at level 0.05',
+    rule: 'best-known accuracy at the headline epsilon (largest of the grid <= 8/255), then the area under the best-known accuracy-vs-epsilon curve, then clean accuracy; adjacent rows compared by an exact paired test (McNemar exact on 0/1 outcomes, exact sign test on fractional ones) at level 0.05',
     order,
     adjacent: adjacentSignificance(results, order, headlineEpsilon),
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bestKnown, leaderboardRanking } from '@advbench/core';
 import { sampleRunResults } from '../fixtures/sample-run-results.js';
 import { renderReport } from '../html/render-report.js';
 import { renderLeaderboardTable } from '../terminal/leaderboard-table.js';
@@ -19,6 +20,14 @@ describe('significance of adjacent leaderboard rows in the reports', () => {
       expect(pair.test.firstBetter + pair.test.secondBetter + pair.test.ties).toBe(pair.test.examples);
       expect(pair.significant).toBe(pair.test.pValue < 0.05);
     }
+  });
+
+  it('orders and tests the rows as results.json does (leaderboardRanking from the stored best-known points)', () => {
+    const stored = structuredClone(results);
+    for (const defense of stored.defenses) defense.bestKnown = bestKnown(stored.cells.filter((cell) => cell.defense === defense.name));
+    const ranking = leaderboardRanking(stored);
+    expect(ranking.order).toEqual(summary.defenses.map((entry) => entry.defense.name));
+    expect(ranking.adjacent.map((pair) => pair.test.pValue)).toEqual(summary.significance.map((pair) => pair.test.pValue));
   });
 
   it('shows every pair with its p-value and verdict in the HTML report and the terminal leaderboard', () => {
