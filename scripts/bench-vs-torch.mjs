@@ -166,10 +166,11 @@ node scripts/bench-vs-torch.mjs      # or a single side: node core/bin/advbench.
 \`\`\`
 `;
 if (write) {
-  // Keep the zoo-model section that scripts/bench-model-vs-torch.mjs writes.
+  // Sections other scripts write (between <!-- name:begin --> or <!-- name:start --> and <!-- name:end -->) are
+  // kept: the zoo-model section of scripts/bench-model-vs-torch.mjs, the queue section of scripts/bench-queue.mjs.
   const path = join(root, 'docs/benchmarks.md');
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const kept = previous.match(/<!-- zoo-model-bench:begin -->[\s\S]*<!-- zoo-model-bench:end -->\n?/)?.[0];
-  writeFileSync(path, kept === undefined ? markdown : `${markdown}\n${kept}`);
+  const kept = previous.match(/<!-- [\w-]+:(?:begin|start)[\s\S]*?<!-- [\w-]+:end -->/g) ?? [];
+  writeFileSync(path, [markdown.trimEnd(), ...kept].join('\n\n') + '\n');
   console.error('wrote docs/benchmarks.md');
 }

@@ -148,3 +148,32 @@ describe('FileModelCache verification', () => {
     });
   }
 });
+
+describe('FileModelCache across processes', () => {
+  it('builds a key once when two caches (two processes) ask for it at the same time; the other waits and hits', async () => {
+    const folder = temporaryFolder();
+    let builds = 0;
+    const create = async (directory: string) => {
+      builds += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writeFile(join(directory, 'weights.bin'), Buffer.alloc(16, 1));
+      return {};
+    };
+    const [one, two] = await Promise.all([new FileModelCache(folder, scope).getOrCreate({ shared: 1 }, create), new FileModelCache(folder, scope).getOrCreate({ shared: 1 }, create)]);
+    expect(builds).toBe(1);
+    expect([one.hit, two.hit].sort()).toEqual([false, true]);
+    expect(one.directory).toBe(two.directory);
+    expect(readdirSync(folder).filter((name) => name.startsWith('.lock-'))).toEqual([]);
+  });
+
+  it('takes over the lock of a killed process at once, and builds', async () => {
+    const folder = temporaryFolder();
+    const cache = new FileModelCache(folder, scope);
+    const { hostname } = await import('node:os');
+    await writeFile(join(folder, `.lock-${cache.keyOf({ orphan: 1 })}`), `${hostname()} ${2 ** 22 + 1} 2026-01-01T00:00:00.000Z\n`);
+    const started = Date.now();
+    const entry = await cache.getOrCreate({ orphan: 1 }, async () => ({}));
+    expect(entry.hit).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CacheEntry, Logger, ModelCache } from '../plugin-api/index.js';
 import { processAlive } from '../store/process-alive.js';
+import { withBuildLock } from './build-lock.js';
 import { canonicalJson } from './canonical-json.js';
 import { manifestOf, verifyEntry } from './entry-manifest.js';
 
@@ -87,9 +88,18 @@ export class FileModelCache implements ModelCache {
 
   private async lookupOrBuild(key: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     const directory = join(this.directory, key);
-    const existing = await this.verified(directory, key);
-    if (existing) return { directory, hit: true, metadata: existing };
+    const lookup = async (): Promise<CacheEntry | undefined> => {
+      const existing = await this.verified(directory, key);
+      return existing ? { directory, hit: true, metadata: existing } : undefined;
+    };
+    const found = await lookup();
+    if (found) return found;
     await mkdir(this.directory, { recursive: true });
+    // One build per key across processes sharing the folder (queue workers on other machines included).
+    return withBuildLock(join(this.directory, `.lock-${key}`), lookup, () => this.build(key, directory, parts, create));
+  }
+
+  private async build(key: string, directory: string, parts: Record<string, unknown>, create: (directory: string) => Promise<Record<string, unknown>>): Promise<CacheEntry> {
     await this.removeAbandoned();
     const temporary = join(this.directory, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}@${HOST_TAG}`);
     await mkdir(temporary, { recursive: true });

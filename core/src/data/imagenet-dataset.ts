@@ -1,5 +1,6 @@
 import { access, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { shippedImagenetClassesFile } from './data-location.js';
 import { DATASET_MISSING, DATASET_REFERENCE, fileError } from './dataset-errors.js';
 import type { LoadedDataset } from './dataset-types.js';
 import { assertFolder } from './folder-check.js';
@@ -43,8 +44,11 @@ export async function loadImagenetDataset(folder: string, options: ImagenetOptio
   const trainClasses = checkWnids(trainFolder, (await listClassFolders(trainFolder)) ?? [], classes);
   const valClasses = await listClassFolders(valFolder);
   if (valClasses === undefined) throw fileError(DATASET_MISSING, valFolder, 'imagenet needs a val/ folder (val/*.JPEG with LOC_val_solution.csv, or val/<wnid>/*.JPEG)');
-  const train = await listSplit(trainFolder, trainClasses, classes);
-  const test = valClasses.length > 0 ? await listSplit(valFolder, checkWnids(valFolder, valClasses, classes), classes) : await listFlatVal(folder, valFolder, classes);
+  // Every wnid is a class of the standard index (the shipped list), so an empty wnid folder is a class without images
+  // here, not a mistake as in imagefolder:.
+  const classList = shippedImagenetClassesFile();
+  const train = await listSplit(trainFolder, trainClasses, classes, classList);
+  const test = valClasses.length > 0 ? await listSplit(valFolder, checkWnids(valFolder, valClasses, classes), classes, classList) : await listFlatVal(folder, valFolder, classes);
   if (test.paths.length === 0) throw fileError(DATASET_MISSING, valFolder, 'contains no images (val/*.JPEG or val/<wnid>/*.JPEG)');
   const splitOptions = { geometry, concurrency: options.concurrency, onImageDecoded: options.onImageDecoded };
   return {

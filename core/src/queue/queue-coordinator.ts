@@ -241,17 +241,15 @@ export class QueueCoordinator {
       }
       if (this.allRecorded()) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, period);
-        const onAbort = () => done();
-        this.signal.addEventListener('abort', onAbort, { once: true });
-        function done() {
+        const done = () => {
           clearTimeout(timer);
+          this.signal.removeEventListener('abort', done);
+          this.wake = undefined;
           resolve();
-        }
-        this.wake = () => {
-          this.signal.removeEventListener('abort', onAbort);
-          done();
         };
+        const timer = setTimeout(done, period);
+        this.signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
       });
     }
     return false;
@@ -351,13 +349,18 @@ export class QueueCoordinator {
     }
   }
 
-  /** Removes the run's jobs from the queue once every cell is recorded. */
+  /** Removes the run's jobs from the queue once every cell is recorded (also those an earlier process added). */
   private async removeJobs(): Promise<void> {
+    const queue = this.queue!;
+    const { runId } = this.recorder!.results;
     try {
-      for (const defense of this.defenses) {
-        for (const shard of defense.cells.flatMap((cell) => cell.shards)) await this.queue!.remove(shard.jobId);
-        await this.queue!.remove(defense.releaseJobId, { removeChildren: true });
-        await this.queue!.remove(defense.trainJobId);
+      for (const { name } of this.recorder!.results.defenses) {
+        const release = (await queue.getJob(releaseJobId(runId, name))) as Job<ReleaseJobData> | undefined;
+        const tracked = this.defenses.find((defense) => defense.name === name);
+        const cells = new Set([...(release?.data.cells ?? []).map((cell) => cell.jobId), ...(tracked?.cells ?? []).flatMap((cell) => cell.shards.map((shard) => shard.jobId))]);
+        for (const jobId of cells) await queue.remove(jobId);
+        await queue.remove(releaseJobId(runId, name), { removeChildren: true });
+        await queue.remove(trainJobId(runId, name));
       }
     } catch (error) {
       this.logger.warn(`could not remove the run's jobs from the queue: ${messageOf(error)}`);

@@ -1,10 +1,9 @@
-import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
 import type { RunEventInput } from '../events/event-types.js';
-import type { TrainingCost } from '../plugin-api/index.js';
 import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import type { CellResult } from '../store/result-types.js';
 import type { CodeVersion } from './code-version.js';
 

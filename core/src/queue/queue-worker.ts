@@ -70,19 +70,19 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const processJob = async (job: Job<AdvbenchJobData>): Promise<TrainJobResult | CellJobResult | ReleaseJobResult> => {
     const data = job.data;
     if (data.kind === 'release') return release(queue, job as Job<ReleaseJobData>);
-    const run = await runs.open(data, name);
-    const unsubscribe = run.scope.events.subscribe((event) => {
-      if (!concerns(data, event)) return;
-      const { sequence: _sequence, time: _time, runId: _runId, ...input } = event;
-      const progress: QueueProgress = { worker: name, event: input };
-      job.updateProgress(progress as unknown as object).catch(() => undefined);
+    return runs.use(data, name, async (run) => {
+      const unsubscribe = run.scope.events.subscribe((event) => {
+        if (!concerns(data, event)) return;
+        const { sequence: _sequence, time: _time, runId: _runId, ...input } = event;
+        const progress: QueueProgress = { worker: name, event: input };
+        job.updateProgress(progress as unknown as object).catch(() => undefined);
+      });
+      try {
+        return data.kind === 'train' ? await train(run, data, name) : await cell(run, data, name);
+      } finally {
+        unsubscribe();
+      }
     });
-    try {
-      if (data.kind === 'train') return await train(run, data, name);
-      return await cell(run, data, name);
-    } finally {
-      unsubscribe();
-    }
   };
 
   const worker = new Worker<AdvbenchJobData>(QUEUE_NAME, processJob, {

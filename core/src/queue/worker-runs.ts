@@ -38,41 +38,67 @@ export interface WorkerRunsOptions {
   cacheDirectory?: string;
 }
 
+/** Runs a worker keeps open at most while idle (their datasets and models stay loaded for the next job). */
+export const MAX_IDLE_RUNS = 2;
+
+interface OpenRun {
+  pending: Promise<WorkerRun>;
+  active: number;
+  lastUsed: number;
+}
+
 /**
  * The runs a worker has taken jobs of, each opened once: the scope is rebuilt from the job's spec alone (the
  * same stages as a local run), defenses are created, and the worker's own code version is computed and compared
- * with the coordinator's, refusing the job (with the differences named) when they differ.
+ * with the coordinator's, refusing the job (with the differences named) when they differ. Beyond
+ * {@link MAX_IDLE_RUNS} open runs, the least recently used idle ones are released.
  */
 export class WorkerRuns {
-  private readonly runs = new Map<string, Promise<WorkerRun>>();
+  private readonly runs = new Map<string, OpenRun>();
 
   constructor(private readonly options: WorkerRunsOptions) {}
 
-  /** The run of a job, opened on first use; throws when this worker's code differs from the coordinator's. */
-  async open(context: RunJobContext, worker: string): Promise<WorkerRun> {
-    let pending = this.runs.get(context.runId);
-    if (!pending) {
-      pending = this.build(context);
-      this.runs.set(context.runId, pending);
+  /**
+   * Runs `body` with the run of a job, opened on first use; throws, without calling `body`, when this worker's
+   * code differs from the coordinator's.
+   */
+  async use<T>(context: RunJobContext, worker: string, body: (run: WorkerRun) => Promise<T>): Promise<T> {
+    let open = this.runs.get(context.runId);
+    if (!open) {
+      const pending = this.build(context);
+      open = { pending, active: 0, lastUsed: Date.now() };
+      this.runs.set(context.runId, open);
       pending.catch(() => this.runs.delete(context.runId));
     }
-    const run = await pending;
-    const differences = codeVersionDifferences(context.codeVersion, run.codeVersion);
-    if (differences.length > 0) {
-      const error = new Error(`worker ${worker} refuses jobs of run ${context.runId}: its code differs from the coordinator's (${differences.join('; ')}); run the same advbench and plugins everywhere`);
-      (error as Error & { code: string }).code = CODE_VERSION_MISMATCH;
-      throw error;
+    open.active += 1;
+    try {
+      const run = await open.pending;
+      const differences = codeVersionDifferences(context.codeVersion, run.codeVersion);
+      if (differences.length > 0) {
+        const error = new Error(`worker ${worker} refuses jobs of run ${context.runId}: its code differs from the coordinator's (${differences.join('; ')}); run the same advbench and plugins everywhere`);
+        (error as Error & { code: string }).code = CODE_VERSION_MISMATCH;
+        throw error;
+      }
+      return await body(run);
+    } finally {
+      open.active -= 1;
+      open.lastUsed = Date.now();
+      await this.releaseIdle();
     }
-    return run;
   }
 
   /** Releases every run's scope. */
   async close(): Promise<void> {
     const runs = [...this.runs.values()];
     this.runs.clear();
-    for (const pending of runs) {
-      const run = await pending.catch(() => undefined);
-      if (run) await releaseRunScope(run.scope);
+    for (const open of runs) await release(open);
+  }
+
+  private async releaseIdle(): Promise<void> {
+    const idle = [...this.runs.entries()].filter(([, open]) => open.active === 0).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    for (const [runId, open] of idle.slice(0, Math.max(0, this.runs.size - MAX_IDLE_RUNS))) {
+      this.runs.delete(runId);
+      await release(open);
     }
   }
 
@@ -120,4 +146,9 @@ export function scopePlugins(scope: RunScope): LoadedPlugin[] {
   const byId = new Map<string, LoadedPlugin>();
   for (const entry of [...scope.defenses, ...scope.attacks.values()]) byId.set(entry.loaded.plugin.id, entry.loaded);
   return [...byId.values()];
+}
+
+async function release(open: OpenRun): Promise<void> {
+  const run = await open.pending.catch(() => undefined);
+  if (run) await releaseRunScope(run.scope);
 }

@@ -12,8 +12,8 @@ export interface TestRedisServer {
   readonly url: string;
   /** Stops it (SIGKILL when `hard`, as a crash would) and waits for it to exit. */
   stop(options?: { hard?: boolean }): Promise<void>;
-  /** Starts it again on the same port and folder (its append-only file, when persistent, is reloaded). */
-  restart(): Promise<void>;
+  /** Stops it (SIGKILL when `hard`) and starts it again on the same port and folder (a persistent one reloads its jobs). */
+  restart(options?: { hard?: boolean }): Promise<void>;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
 }
@@ -89,8 +89,8 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     port,
     url: `redis://${authority}127.0.0.1:${port}`,
     stop,
-    restart: async () => {
-      await stop();
+    restart: async (restartOptions) => {
+      await stop(restartOptions);
       await launch();
     },
     close: async () => {
