@@ -28,23 +28,39 @@ export function bestKnownEstimates(cells: readonly CellResult[]): BestKnownEstim
   const sweepEpsilons = [...new Set(cells.filter((cell) => cell.extra === undefined).map((cell) => cell.epsilon))].sort((left, right) => left - right);
   const points: BestKnownEstimate[] = [];
   for (const epsilon of sweepEpsilons) {
+    const worst = bestKnownOutcomes(cells, epsilon);
+    if (worst === undefined) continue;
     const atEpsilon = cells.filter((cell) => cell.epsilon === epsilon);
     const finished = atEpsilon.filter((cell) => cell.status === 'done' && cell.outcomes !== undefined && cell.outcomes.length > 0);
-    const sweep = finished.filter((cell) => cell.extra === undefined);
-    if (sweep.length === 0) continue;
-    const worst = new Map<number, number>();
-    for (const cell of sweep) {
-      for (const example of examplesOf(cell)) if (!worst.has(example)) worst.set(example, Number.POSITIVE_INFINITY);
-    }
-    for (const cell of finished) {
-      for (const [example, outcome] of outcomesByExample(cell)) {
-        const current = worst.get(example);
-        if (current !== undefined && outcome < current) worst.set(example, outcome);
-      }
-    }
     points.push({ epsilon, estimate: estimateOutcomes([...worst.values()]), partial: atEpsilon.some((cell) => cell.status !== 'done'), cells: finished.length });
   }
   return points;
+}
+
+/**
+ * A defense's best-known outcome per test example at one epsilon: the worst (minimum) outcome of each example of its
+ * finished sweep cells over every finished cell at that epsilon (extra cells included), keyed by test-example index.
+ * Undefined when no sweep cell at that epsilon has finished. The per-example input of {@link bestKnownEstimates} and
+ * of the paired significance tests of adjacent leaderboard rows.
+ *
+ * @param cells - the cells of one defense
+ * @param epsilon - the budget
+ */
+export function bestKnownOutcomes(cells: readonly CellResult[], epsilon: number): Map<number, number> | undefined {
+  const finished = cells.filter((cell) => cell.epsilon === epsilon && cell.status === 'done' && cell.outcomes !== undefined && cell.outcomes.length > 0);
+  const sweep = finished.filter((cell) => cell.extra === undefined);
+  if (sweep.length === 0) return undefined;
+  const worst = new Map<number, number>();
+  for (const cell of sweep) {
+    for (const example of examplesOf(cell)) if (!worst.has(example)) worst.set(example, Number.POSITIVE_INFINITY);
+  }
+  for (const cell of finished) {
+    for (const [example, outcome] of outcomesByExample(cell)) {
+      const current = worst.get(example);
+      if (current !== undefined && outcome < current) worst.set(example, outcome);
+    }
+  }
+  return worst;
 }
 
 /** {@link bestKnownEstimates} in the stored shape: `{ epsilon, accuracy, samples }` per epsilon. */

@@ -1,3 +1,4 @@
+import type { TrainingBudget } from '../analysis/training-budget.js';
 import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
 import type { MemoryUsage } from '../run/memory/memory-usage.js';
@@ -44,6 +45,8 @@ export interface TrainEndEvent extends EventBase, WorkerField {
   cost: TrainingCost;
   /** How the defense will be evaluated (randomized or not, surfaces, EOT samples, judge draws). */
   evaluation?: DefenseEvaluation;
+  /** Own, inherited (base model) and total training, when the runner computed it. */
+  budget?: TrainingBudget;
 }
 /** A cell starts. */
 export interface CellStartEvent extends EventBase, WorkerField {

@@ -299,7 +299,7 @@ export class QueueCoordinator {
     if (state === 'completed' && result?.status === 'ready') {
       const { worker: _worker, modelParams, ...outcome } = result;
       recorder.recordPrepared(defense.name, outcome, modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, worker: result.worker });
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, ...(result.budget ? { budget: result.budget } : {}), worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

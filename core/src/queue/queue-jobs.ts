@@ -3,6 +3,7 @@ import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
 import type { RunEventInput } from '../events/event-types.js';
 import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import type { CellResult } from '../store/result-types.js';
 import type { CodeVersion } from './code-version.js';
 

@@ -67,8 +67,8 @@ export class RunRecorder {
       this.reportError(outcome.error, outcome.message, { defense: name });
       return;
     }
-    const { cost, description, surfaces, randomized, surfaceDetails, evaluation } = outcome;
-    Object.assign(defense, { status: 'done', cost, description, surfaces, randomized, surfaceDetails, evaluation });
+    const { cost, description, surfaces, randomized, surfaceDetails, evaluation, budget } = outcome;
+    Object.assign(defense, { status: 'done', cost, description, surfaces, randomized, surfaceDetails, evaluation, ...(budget ? { budget } : {}) });
     this.saveDefense(defense);
   }
 

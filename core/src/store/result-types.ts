@@ -1,4 +1,6 @@
+import type { LeaderboardRanking } from '../analysis/adjacent-significance.js';
 import type { BestKnownPoint, CheckResult, DefenseProbes } from '../analysis/analysis-types.js';
+import type { TrainingBudget } from '../analysis/training-budget.js';
 import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
 
 /** Version of the results.json schema. Bump on any incompatible change. */
@@ -92,6 +94,8 @@ export interface DefenseResult {
   description: Record<string, unknown>;
   /** Training cost (undefined until prepared). */
   cost?: TrainingCost;
+  /** Its own training, what it inherited from the run's base model (when it fine-tuned from it), and the total. */
+  budget?: TrainingBudget;
   /** Clean accuracy with the real decision rule (the eps = 0 cell), when it ran. */
   cleanAccuracy?: AccuracyEstimate;
   /** Surfaces the defense offers. */
@@ -262,4 +266,6 @@ export interface RunResults {
   defenses: DefenseResult[];
   /** Every planned cell, done or not. */
   cells: CellResult[];
+  /** The leaderboard order with the paired significance of adjacent rows (derived from the cells, written on every export). */
+  leaderboard?: LeaderboardRanking;
 }

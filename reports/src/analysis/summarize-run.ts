@@ -1,5 +1,5 @@
-import type { AccuracyEstimate, CellResult, CheckResult, DefenseResult, RunResults } from '@advbench/core';
-import { analyseDefense, bestKnownEstimates, EVALUATION_CHECKS, HEADLINE_EPSILON_LIMIT, headlineEpsilonOf } from '@advbench/core';
+import type { AccuracyEstimate, AdjacentSignificance, CellResult, CheckResult, DefenseResult, RunResults } from '@advbench/core';
+import { adjacentSignificance, analyseDefense, bestKnownEstimates, EVALUATION_CHECKS, HEADLINE_EPSILON_LIMIT, headlineEpsilonOf } from '@advbench/core';
 import { formatEpsilon } from './epsilon-format.js';
 import { wilsonEstimate } from './wilson-estimate.js';
 
@@ -80,6 +80,8 @@ export interface RunSummary {
   defenses: DefenseSummary[];
   /** Every failed cell, in stored order. */
   failedCells: CellResult[];
+  /** Paired significance of each pair of adjacent rows at the headline epsilon (pairs without outcomes left out). */
+  significance: AdjacentSignificance[];
 }
 
 /**
@@ -197,7 +199,8 @@ export function summarizeRun(results: RunResults): RunSummary {
     'per example the worst case over every attack and every surface at that ε, including the checks\' extra cells), ' +
     `ties broken by the area under the best-known accuracy-vs-ε curve (mean accuracy over ${range}), then by clean accuracy. ` +
     'A row flagged by an evaluation check is marked "evaluation potentially unreliable": its rank rests on attacks the checks found wanting.';
-  return { epsilons, headlineEpsilon, rankingRule, defenses, failedCells: results.cells.filter((cell) => cell.status === 'failed') };
+  const significance = adjacentSignificance(results, defenses.map((summary) => summary.defense.name), headlineEpsilon);
+  return { epsilons, headlineEpsilon, rankingRule, defenses, failedCells: results.cells.filter((cell) => cell.status === 'failed'), significance };
 }
 
 /** The leaderboard's words for a flagged row. */

@@ -4,6 +4,8 @@ import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { evaluationText, optionsText } from '../analysis/evaluation-text.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
+import { budgetLines } from '../analysis/budget-text.js';
+import { formatPValue, testName } from '../analysis/significance-text.js';
 import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
@@ -72,11 +74,27 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
       entry.defense.cost === undefined
         ? '<span class="muted">—</span>'
         : `${entry.defense.cost.seconds.toFixed(1)} s${entry.defense.cost.cached ? ' (cached)' : ''}<span class="ci">${count(entry.defense.cost.examples)} examples · ${count(entry.defense.cost.forwardPasses)} fwd · ${count(entry.defense.cost.backwardPasses)} bwd</span>`,
+    budget: budgetLines(entry.defense),
     status: entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : results.status === 'running' ? 'running' : 'incomplete',
     error: entry.defense.error ?? (entry.failedCells.length > 0 ? `${entry.failedCells.length} cell(s) failed` : undefined),
     flagText: flagSummary(entry),
     flagged: entry.flags.length > 0,
     flags: entry.flags,
+  }));
+  const significance = summary.significance.map((pair) => ({
+    upper: pair.upper,
+    lower: pair.lower,
+    upperRank: summary.defenses.find((entry) => entry.defense.name === pair.upper)?.rank,
+    epsilon: formatEpsilon(pair.epsilon),
+    upperAccuracy: formatPercent(pair.upperAccuracy),
+    lowerAccuracy: formatPercent(pair.lowerAccuracy),
+    examples: pair.test.examples,
+    firstBetter: pair.test.firstBetter,
+    secondBetter: pair.test.secondBetter,
+    pValue: formatPValue(pair.test.pValue),
+    test: testName(pair),
+    significant: pair.significant,
+    level: pair.level,
   }));
   const columnCount = 7 + epsilonColumns.length;
   const checks = EVALUATION_CHECKS.map((check) => ({ id: check.id, title: check.title, rule: check.rule, meaning: check.meaning, remedy: check.remedy, needs: check.needs }));
@@ -134,6 +152,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     rankingRule: summary.rankingRule,
     epsilonColumns,
     leaderboard,
+    significance,
     charts,
     literature,
     literatureSource: LITERATURE_SOURCE,

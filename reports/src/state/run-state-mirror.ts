@@ -44,6 +44,7 @@ export class RunStateMirror {
           if (event.type === 'train-end') {
             defense.cost = event.cost;
             if (event.evaluation) defense.evaluation = event.evaluation;
+            if (event.budget !== undefined) defense.budget = event.budget;
           }
         }
         break;

@@ -45,6 +45,28 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 </table>
 <p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are the worst case over every attack and surface (per example the lowest outcome: it counts only if it survives all of them), with each attack · surface in the rows under it; a randomized defense's outcomes are the fraction of its paired judge draws classified correctly (the interval is then the Wilson interval of their mean, which errs wide); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged; the ε columns are best-known robust accuracy (the checks' extra cells count at their ε).</p>
 
+<h3 id="training-budgets">Training budgets</h3>
+<table id="budget-table">
+<thead><tr><th class="name">defense</th><th class="name">own training</th><th class="name">inherited from the base model</th><th class="name">total</th></tr></thead>
+<tbody>
+{{#each leaderboard}}<tr class="budget-row" data-defense="{{name}}"><td class="name">{{name}}</td>{{#if budget}}<td class="name">{{budget.own}}</td><td class="name">{{#if budget.inherited}}{{budget.inherited}}{{else}}<span class="muted">none</span>{{/if}}</td><td class="name"><b>{{budget.total}}</b></td>{{else}}<td class="name" colspan="3">{{{cost}}}</td>{{/if}}</tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">A defense that fine-tunes from the run's base model (it asked for <code>context.base()</code>) inherits the base model's training: its total counts both, so "fine-tuned from base" is not mistaken for cheaper. The undefended model is the base model itself.</p>
+
+<h3 id="significance">Significance of adjacent rows</h3>
+{{#if significance.length}}
+<table id="significance-table">
+<thead><tr><th class="name">rows</th><th>ε</th><th>upper</th><th>lower</th><th>paired n</th><th>upper better</th><th>lower better</th><th>p</th><th class="name">test</th><th class="name">at 0.05</th></tr></thead>
+<tbody>
+{{#each significance}}<tr class="significance-row" data-upper="{{upper}}" data-lower="{{lower}}"><td class="name">#{{upperRank}} {{upper}} vs {{lower}}</td><td>{{epsilon}}</td><td>{{upperAccuracy}}</td><td>{{lowerAccuracy}}</td><td>{{examples}}</td><td>{{firstBetter}}</td><td>{{secondBetter}}</td><td class="p-value">{{pValue}}</td><td class="name">{{test}}</td><td class="name">{{#if significant}}<b>significant</b>{{else}}not significant{{/if}}</td></tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">Each pair of adjacent rows compared at the headline ε on the test examples both evaluated, by each defense's per-example best-known outcome (worst case over every attack and surface): McNemar's exact test on 0/1 outcomes, the exact sign test on per-example correct-fractions for randomized defenses (ties dropped, two-sided). Not significant means this sample cannot tell the two rows apart.</p>
+{{else}}<p class="muted" id="significance-none">No pair of adjacent rows has per-example outcomes at the headline ε yet.</p>{{/if}}
+
 <h2 id="charts">Charts</h2>
 <div class="charts">
 {{{charts.worstCase}}}
