@@ -41,6 +41,12 @@ describe('live viewer in headless Chromium', () => {
     const firstCount = await points();
     expect(await page.locator('#cells-done').textContent()).toBe(String(finished.cells.slice(0, half).filter((cell) => cell.status === 'done').length));
 
+    // A check decided mid-run: the flag shows at once, with its reason.
+    bus.emit({ type: 'defense-checks', defense: 'none', checks: [{ id: 'zero-gradient', verdict: 'flag', detail: 'exactly zero input gradient for 40 of 40 examples' }, { id: 'probability-output', verdict: 'pass', detail: 'ok' }], bestKnown: [] });
+    await page.waitForSelector('tr.checks-row[data-defense="none"][data-flags="1"]');
+    expect(await page.locator('tr.checks-row[data-defense="none"]').textContent()).toContain('evaluation potentially unreliable');
+    expect(await page.locator('tr.checks-row[data-defense="none"] li.check-flag[data-check="zero-gradient"]').textContent()).toContain('exactly zero input gradient');
+
     bus.emit({ type: 'cell-progress', cellId: finished.cells[half].id, examplesDone: 10, examples: 40, step: 2, steps: 3, restart: 1, restarts: 1, successRate: 0.4, loss: 1, etaSeconds: 3 });
     await page.waitForFunction(() => document.getElementById('current-cell')!.textContent!.includes('success 40.0%'));
     for (const cell of finished.cells.slice(half)) bus.emit({ type: 'cell-end', cell });

@@ -35,7 +35,9 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(results.status).toBe('completed');
     // Everything the run made (models, batches, attack outputs) is released: a second run leaves no tensor behind.
     const tensorsBefore = tf.memory().numTensors;
-    expect(results.cells.map((cell) => cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
+    expect(results.cells.filter((cell) => !cell.extra).map((cell) => cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05', 'trained|fgsm|full|0.1']);
+    // The evaluation checks add one extra cell: the (only, single-step) white-box attack at the unbounded budget.
+    expect(results.cells.filter((cell) => cell.extra).map((cell) => cell.id)).toEqual(['trained|fgsm|full|0.5|check:unbounded-not-broken']);
     for (const cell of results.cells) {
       expect(cell.status).toBe('done');
       expect(cell.outcomes).toHaveLength(24);
@@ -62,7 +64,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     });
     expect(results).toMatchObject({ seed: 3, backend: { name: 'wasm' }, versions: { plugins: { 'test-trained': '0.0.1', 'test-fgsm': '0.0.1' } } });
     expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(events.filter((event) => event.type === 'cell-end')).toHaveLength(3);
+    expect(events.filter((event) => event.type === 'cell-end')).toHaveLength(4);
     expect(events.at(-1)?.type).toBe('run-end');
 
     const json = await loadRunResults(spec.out);
@@ -74,7 +76,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     expect(second.results.status).toBe('completed');
     expect(again.some((event) => event.type === 'train-start' || event.type === 'cell-start')).toBe(false);
     const store = openStore(spec.out);
-    expect([...store.completionCounts().values()]).toEqual([1, 1, 1]);
+    expect([...store.completionCounts().values()]).toEqual([1, 1, 1, 1]);
     store.close();
     await run('full-again', config);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
@@ -92,9 +94,9 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const events: RunEvent[] = [];
     const { results } = await run('partial', config, events);
     expect(results.status).toBe('failed');
-    expect(results.cells.filter((cell) => cell.defense === 'broken').map((cell) => cell.status)).toEqual(['failed', 'failed']);
+    expect(results.cells.filter((cell) => cell.defense === 'broken' && !cell.extra).map((cell) => cell.status)).toEqual(['failed', 'failed']);
     expect(results.cells.find((cell) => cell.defense === 'broken')?.error).toMatch(/prepare failed on purpose/);
-    expect(results.cells.filter((cell) => cell.defense === 'trained').map((cell) => cell.status)).toEqual(['done', 'done']);
+    expect(results.cells.filter((cell) => cell.defense === 'trained' && !cell.extra).map((cell) => cell.status)).toEqual(['done', 'done']);
     expect(results.defenses[0]).toMatchObject({ status: 'failed' });
     // Same dataset, model, seed and options as the first test: the trained model comes from the cache.
     expect(results.defenses[1].cost?.cached).toBe(true);
@@ -120,7 +122,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     };
     const first = await run('interrupted', config, [], controller.signal, abortingReporter);
     expect(first.results.status).toBe('interrupted');
-    expect(first.results.cells.map((cell) => cell.status)).toEqual(['done', 'pending', 'pending']);
+    expect(first.results.cells.filter((cell) => !cell.extra).map((cell) => cell.status)).toEqual(['done', 'pending', 'pending']);
     expect(events.filter((event) => event.type === 'cell-start').map((event) => event.type === 'cell-start' && event.cell.id)).toEqual(['trained|clean|decision-rule|0', 'trained|fgsm|full|0.05']);
     const json = await loadRunResults(first.spec.out);
     expect(json.status).toBe('interrupted');
@@ -128,7 +130,7 @@ describe('the sweep, end to end (real data, model zoo, trainer, cache, store)', 
     const second = await run('interrupted', config);
     expect(second.results.status).toBe('completed');
     const store = openStore(first.spec.out);
-    expect([...store.completionCounts().values()]).toEqual([1, 1, 1]);
+    expect([...store.completionCounts().values()]).toEqual([1, 1, 1, 1]);
     store.close();
   });
 });

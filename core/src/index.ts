@@ -19,3 +19,4 @@ export * from './run/stages/index.js';
 export { loadRunResults } from './store/results-json.js';
 export { openStore } from './store/result-store.js';
 export { estimateAccuracy, wilsonInterval } from './training/accuracy.js';
+export * from './analysis/index.js';

@@ -3,6 +3,7 @@
  * leaderboard, and the live websocket viewer. Core loads this package at run time (core/src/cli/load-reports.ts).
  */
 export { renderReport, type RenderReportOptions } from './html/render-report.js';
+export { renderSeedReport, seedLeaderboardText, spreadText } from './html/render-seed-report.js';
 export type { InlineImage } from './html/defense-images.js';
 export { pngDataUrl, type PixelImage } from './html/png-data-url.js';
 export { summarizeRun, headlineEpsilonOf, type RunSummary, type DefenseSummary, type AccuracyCurve, type CurvePoint } from './analysis/summarize-run.js';

@@ -1,6 +1,7 @@
 import type { Reporter } from '../events/event-bus.js';
 import type { DefenseImage } from '../plugin-api/defense-types.js';
 import { AdvbenchError } from '../plugin-api/errors.js';
+import type { SeedSummary } from '../analysis/seed-summary.js';
 import type { RunResults } from '../store/result-types.js';
 
 /** A running live server (see @advbench/reports `startLiveServer`). */
@@ -21,6 +22,10 @@ export interface LiveServerHandle extends Reporter {
 
 /** What core calls in @advbench/reports, loaded at run time so core has no static dependency on it. */
 export interface ReportsModule {
+  /** The self-contained HTML report of a multi-seed sweep (see `summarizeSeeds`). */
+  renderSeedReport(summary: SeedSummary): string;
+  /** The multi-seed leaderboard as terminal text. */
+  seedLeaderboardText(summary: SeedSummary): string;
   /** The self-contained HTML report of a run (images per defense name: a defense's `images()`, embedded as PNG). */
   renderReport(results: RunResults, options?: { images?: Record<string, DefenseImage[]> }): string;
   /** Writes `<out>/report.html` at run-end (from `getResults`, default: the results rebuilt from the events). */

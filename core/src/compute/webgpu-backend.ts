@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo } from '../store/result-types.js';
 import { describeAdapter, type WebgpuAdapterDescription, type WebgpuAdapterHandle } from './webgpu-adapter.js';
 import { findVulkanLoader, VULKAN_LOADER } from './vulkan-loader.js';
+import { probeWebgpuAdapter } from './webgpu-probe.js';
 
 /** The npm package that brings Dawn (Google's WebGPU) to Node with a prebuilt `dawn.node`. */
 export const DAWN_PACKAGE = 'webgpu';
@@ -141,11 +142,18 @@ async function requestDevice(adapter: WebgpuAdapterHandle, description: WebgpuAd
 /**
  * Opens the WebGPU adapter (Dawn for Node), checks it, requests a device with the adapter's maximum limits and
  * registers tfjs' WebGPU backend on it under the name `webgpu` (replacing tfjs' own factory, which asks for
- * fewer limits). With `hardwareOnly` (what `auto` asks) a software adapter (lavapipe, SwiftShader) is refused
- * before any device is made. Every failure throws an Error naming what is missing and how to install it.
+ * fewer limits). With `hardwareOnly` (what `auto` asks) the adapter is first probed in a child process
+ * ({@link probeWebgpuAdapter}) and a missing or software one (lavapipe, SwiftShader) is refused before Dawn is
+ * opened here, so nothing Dawn prints reaches this process's output. Every failure throws an Error naming what is missing and how to install it.
  * Idempotent within a process: later calls return the same device's facts.
  */
 export async function loadWebgpu(options: { hardwareOnly?: boolean } = {}): Promise<Omit<BackendInfo, 'name'>> {
+  if (session === undefined && options.hardwareOnly) {
+    // auto: ask in a child process first, so that a machine where webgpu is not taken hears nothing from Dawn.
+    const probe = await probeWebgpuAdapter();
+    if (!probe.found) throw new Error(probe.detail === 'no WebGPU adapter' ? noAdapterReason() : probe.detail);
+    if (probe.software) throw new Error(`the WebGPU adapter is a software (CPU) one: ${probe.detail}; auto takes webgpu only on a GPU (force it with --backend webgpu)`);
+  }
   if (session === undefined) {
     let dawn: DawnModule;
     try {

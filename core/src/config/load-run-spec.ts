@@ -11,6 +11,8 @@ import { validateConfig } from './validate-config.js';
 export interface RunSpecOverrides {
   out?: string;
   seed?: number;
+  /** `--seeds`: run once per seed. */
+  seeds?: number[];
   backend?: BackendChoice;
   epsilons?: number[];
   /** Dataset reference (`fashion-mnist`, `imagefolder:/data/imagenet`...); keeps the preset's sample counts. */
@@ -122,6 +124,7 @@ function resolvePaths(config: RawConfig, base: string): RawConfig {
 function applyOverrides(config: RawConfig, overrides: RunSpecOverrides, cwd: string): void {
   if (overrides.out !== undefined) config.out = resolve(cwd, overrides.out);
   if (overrides.seed !== undefined) config.seed = overrides.seed;
+  if (overrides.seeds !== undefined) config.seeds = overrides.seeds;
   if (overrides.backend !== undefined) config.backend = overrides.backend;
   if (overrides.epsilons !== undefined) config.epsilons = overrides.epsilons;
   const dataset: Record<string, unknown> = typeof config.dataset === 'object' && config.dataset !== null ? { ...(config.dataset as Record<string, unknown>) } : { use: config.dataset };

@@ -59,6 +59,8 @@ export interface RunSpec {
   epsilons: number[];
   /** Master seed. */
   seed: number;
+  /** `seeds` / `--seeds`: run the sweep once per seed into `<out>/seed-<n>/` with a top-level summary (absent: one run). */
+  seeds?: number[];
   /** Output folder of the run. */
   out: string;
   /** Compute backend. */

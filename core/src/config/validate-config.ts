@@ -5,7 +5,7 @@ import { DEFAULT_EOT_SAMPLES, DEFAULT_JUDGE_DRAWS, REQUIRED_PLACEHOLDER } from '
 import type { BackendChoice, DatasetSpec, ModelSpec, PluginEntrySpec, RunSpec } from './run-spec.js';
 import { BACKEND_CHOICES } from './run-spec.js';
 
-const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'eotAttackOptions', 'cacheDirectory', 'plugins'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'preset', 'dataset', 'model', 'defenses', 'attacks', 'epsilons', 'seed', 'seeds', 'out', 'backend', 'evalBatchSize', 'judgeDraws', 'eotSamples', 'eotAttackOptions', 'cacheDirectory', 'plugins'] as const;
 const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /** Where the config came from, for messages: `config file runs.json` or `preset quick`. */
@@ -33,6 +33,7 @@ export function validateConfig(raw: RawConfig, origin: ConfigOrigin): Omit<RunSp
     attacks: readEntries(raw.attacks, at('attacks'), false),
     epsilons: readEpsilons(raw.epsilons, at('epsilons')),
     seed: readInteger(raw.seed, at('seed'), 0, 0, 2 ** 32 - 1),
+    ...(raw.seeds === undefined ? {} : { seeds: readSeeds(raw.seeds, at('seeds')) }),
     out: optionalString(raw.out, at('out')),
     backend: readBackend(raw.backend, at('backend')),
     evalBatchSize: readInteger(raw.evalBatchSize, at('evalBatchSize'), 100, 1, 100_000),
@@ -47,6 +48,15 @@ export function validateConfig(raw: RawConfig, origin: ConfigOrigin): Omit<RunSp
     throw inputError('ADVBENCH_ERR_CONFIG_VALUE', `${at('attacks')} must list at least one attack when epsilons other than 0 are swept`, { details: { path: 'attacks' } });
   }
   return spec;
+}
+
+/** `seeds`: a non-empty list of distinct integers in [0, 2^32 - 1]. */
+function readSeeds(value: unknown, where: string): number[] {
+  if (!Array.isArray(value) || value.length === 0) throw wrongType(where, 'a non-empty array of integer seeds', value);
+  const seeds = value.map((seed, index) => readInteger(seed, `${where}[${index}]`, 0, 0, 2 ** 32 - 1));
+  const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
+  if (repeated !== undefined) throw inputError('ADVBENCH_ERR_CONFIG_VALUE', `${where} lists seed ${repeated} twice`, { details: { path: where } });
+  return seeds;
 }
 
 function typeName(value: unknown): string {

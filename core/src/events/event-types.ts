@@ -1,3 +1,5 @@
+import type { TrainingBudget } from '../analysis/training-budget.js';
+import type { BestKnownPoint, CheckResult } from '../analysis/analysis-types.js';
 import type { TrainProgress, TrainingCost } from '../plugin-api/index.js';
 import type { MemoryUsage } from '../run/memory/memory-usage.js';
 import type { CellResult, DefenseEvaluation, RunResults } from '../store/result-types.js';
@@ -43,6 +45,8 @@ export interface TrainEndEvent extends EventBase, WorkerField {
   cost: TrainingCost;
   /** How the defense will be evaluated (randomized or not, surfaces, EOT samples, judge draws). */
   evaluation?: DefenseEvaluation;
+  /** Own, inherited (base model) and total training, when the runner computed it. */
+  budget?: TrainingBudget;
 }
 /** A cell starts. */
 export interface CellStartEvent extends EventBase, WorkerField {
@@ -73,6 +77,15 @@ export interface CellProgressEvent extends EventBase, WorkerField {
 export interface CellEndEvent extends EventBase, WorkerField {
   type: 'cell-end';
   cell: CellResult;
+}
+/** A defense's evaluation checks or best-known accuracy changed (after its probes, and after each of its cells). */
+export interface DefenseChecksEvent extends EventBase {
+  type: 'defense-checks';
+  defense: string;
+  /** Every check's verdict so far (not-run until its inputs exist). */
+  checks: CheckResult[];
+  /** Best-known robust accuracy per epsilon so far. */
+  bestKnown: BestKnownPoint[];
 }
 /** The run ended. */
 export interface RunEndEvent extends EventBase {
@@ -113,6 +126,7 @@ export type RunEvent =
   | CellStartEvent
   | CellProgressEvent
   | CellEndEvent
+  | DefenseChecksEvent
   | RunEndEvent
   | ErrorEvent
   | MemoryEvent;

@@ -198,9 +198,11 @@ export class QueueCoordinator {
       const existing = (await this.queue!.getJob(defense.releaseJobId)) as Job<ReleaseJobData> | undefined;
       const adopted = new Map((existing?.data.cells ?? []).map((shard) => [shard.jobId, shard.data]));
       for (const planned of cells) {
-        const ranges = existing ? [...adopted.values()].filter((data) => data.cell.id === planned.id).map((data) => data.range) : shardRanges(examples, this.options.shardSize, this.spec.evalBatchSize);
+        // A checks' extra cell runs on its own subset of test examples: one job, never sharded.
+        const shardSize = planned.examples ? 0 : this.options.shardSize;
+        const ranges = existing ? [...adopted.values()].filter((data) => data.cell.id === planned.id).map((data) => data.range) : shardRanges(examples, shardSize, this.spec.evalBatchSize);
         const tracking: CellTracking = { planned, shards: [], done: new Map(), workers: new Set(), started: false, recorded: false };
-        for (const range of ranges.length > 0 ? ranges : shardRanges(examples, this.options.shardSize, this.spec.evalBatchSize)) {
+        for (const range of ranges.length > 0 ? ranges : shardRanges(examples, shardSize, this.spec.evalBatchSize)) {
           const jobId = cellJobId(runId, planned.id, range);
           const shard: ShardJob = { jobId, range, data: { ...context, kind: 'cell', cell: planned, range } };
           tracking.shards.push(shard);
@@ -297,7 +299,7 @@ export class QueueCoordinator {
     if (state === 'completed' && result?.status === 'ready') {
       const { worker: _worker, modelParams, ...outcome } = result;
       recorder.recordPrepared(defense.name, outcome, modelParams);
-      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, worker: result.worker });
+      recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, ...(result.budget ? { budget: result.budget } : {}), worker: result.worker });
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;
@@ -318,7 +320,7 @@ export class QueueCoordinator {
       cell.workers.add(result.worker);
       if (cell.done.size < cell.shards.length) return;
       cell.recorded = true;
-      const merged = mergeCellShards(cell.planned, [...cell.done.values()], recorder.results.dataset.testCount);
+      const merged = mergeCellShards(cell.planned, [...cell.done.values()], cell.planned.examples?.length ?? recorder.results.dataset.testCount);
       warnOfProjections(this.logger, merged);
       await recorder.finishCell(merged, [...cell.workers].join(','));
       return;

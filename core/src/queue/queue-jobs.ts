@@ -3,9 +3,9 @@ import type { JobsOptions } from 'bullmq';
 import type { RunSpec } from '../config/run-spec.js';
 import type { RunEventInput } from '../events/event-types.js';
 import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
+import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 import type { CellResult } from '../store/result-types.js';
 import type { CodeVersion } from './code-version.js';
-import type { PrepareOutcome } from '../run/stages/prepare-defense.js';
 
 /** The BullMQ queue every advbench run and worker on one Redis shares (its keys start with `bull:advbench:`). */
 export const QUEUE_NAME = 'advbench';

@@ -26,6 +26,11 @@ describe('advbench run flags', () => {
     expect(spec).toMatchObject({ preset: 'smoke', out: join(folder, 'here'), seed: 9, backend: 'cpu' });
   });
 
+  it('takes --seeds into the spec', async () => {
+    const spec = await specFromFlags({ preset: 'smoke', out: 'many', seeds: [0, 1, 2] }, folder);
+    expect(spec.seeds).toEqual([0, 1, 2]);
+  });
+
   it('quotes out folders the shell would split', () => {
     expect(resumeCommand('runs/a')).toBe('advbench run --resume runs/a');
     expect(resumeCommand('my runs/a')).toBe('advbench run --resume "my runs/a"');

@@ -1,3 +1,5 @@
+import type { DefenseProbes } from '../analysis/analysis-types.js';
+import { analyseDefense } from '../analysis/evaluate-checks.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RunEvent, RunEventInput } from '../events/event-types.js';
 import { isAdvbenchError, type Logger } from '../plugin-api/index.js';
@@ -37,6 +39,8 @@ export class RunRecorder {
 
   /** Stores the plan (keeping what an earlier process finished), announces `run-start` and exports. */
   async begin(resumed: boolean): Promise<void> {
+    // Verdicts are a pure function of the stored cells and probes: deciding them again changes nothing finished.
+    for (const defense of this.results.defenses) Object.assign(defense, analyseDefense(this.results, defense));
     this.store.begin(this.results);
     this.store.recordEvent(this.emit({ type: 'run-start', results: structuredClone(this.results), resumed }));
     await this.export();
@@ -63,9 +67,21 @@ export class RunRecorder {
       this.reportError(outcome.error, outcome.message, { defense: name });
       return;
     }
-    const { cost, description, surfaces, randomized, surfaceDetails, evaluation } = outcome;
-    Object.assign(defense, { status: 'done', cost, description, surfaces, randomized, surfaceDetails, evaluation });
+    const { cost, description, surfaces, randomized, surfaceDetails, evaluation, budget } = outcome;
+    Object.assign(defense, { status: 'done', cost, description, surfaces, randomized, surfaceDetails, evaluation, ...(budget ? { budget } : {}) });
     this.saveDefense(defense);
+  }
+
+  /**
+   * Records the evaluation checks' probes of a freshly prepared defense, adds the planned extra cells the run does
+   * not have yet (after the defense's last cell, so cells stay grouped by defense), and re-decides its checks.
+   */
+  recordProbes(name: string, probes: DefenseProbes, checkCells: CellResult[]): void {
+    const defense = this.defense(name);
+    defense.probes = probes;
+    this.addCells(name, checkCells);
+    this.saveDefense(defense);
+    this.refreshAnalysis(name);
   }
 
   /**
@@ -98,6 +114,7 @@ export class RunRecorder {
     this.store.saveCell(cell, event);
     this.replace(cell);
     this.refreshCleanAccuracy(cell.defense);
+    this.refreshAnalysis(cell.defense);
     this.results.updatedAt = event.time;
     this.store.updateRun(this.results);
     this.emit(input);
@@ -150,6 +167,16 @@ export class RunRecorder {
     const position = this.results.cells.findIndex((candidate) => candidate.id === cell.id);
     if (position < 0) throw new Error(`cell ${cell.id} is not in the plan`);
     this.results.cells[position] = cell;
+  }
+
+  /** Re-decides one defense's checks and best-known accuracy from its cells and probes; stores and announces changes. */
+  private refreshAnalysis(name: string): void {
+    const defense = this.defense(name);
+    const { checks, bestKnown } = analyseDefense(this.results, defense);
+    if (JSON.stringify(checks) === JSON.stringify(defense.checks) && JSON.stringify(bestKnown) === JSON.stringify(defense.bestKnown)) return;
+    Object.assign(defense, { checks, bestKnown });
+    this.saveDefense(defense);
+    this.emit({ type: 'defense-checks', defense: name, checks, bestKnown });
   }
 
   /** A defense's clean accuracy is that of its one clean cell. */

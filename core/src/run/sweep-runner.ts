@@ -16,9 +16,12 @@ import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
 import { planDefenseCells, planRun, type RunIdentity } from './stages/plan-run.js';
+import { surfacesOf } from './stages/create-defenses.js';
+import { planCheckCells } from './stages/plan-check-cells.js';
 import { prepareDefense } from './stages/prepare-defense.js';
+import { probeDefense } from './stages/probe-defense.js';
 import { releaseDefense } from './stages/release-defense.js';
-import { messageOf, openRunScope, releaseRunScope, type RunScope } from './stages/run-scope.js';
+import { messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
 export type { RunIdentity } from './stages/plan-run.js';
 
@@ -79,8 +82,7 @@ export class SweepRunner {
     const todo = recorder.results.cells.filter((cell) => cell.status !== 'done');
     let index = 0;
     for (const entry of scope.defenses) {
-      const cells = todo.filter((cell) => cell.defense === entry.name);
-      if (cells.length === 0) continue;
+      if (!todo.some((cell) => cell.defense === entry.name)) continue;
       if (this.signal.aborted) return true;
       this.memory!.endStage();
       if (!entry.failure) {
@@ -91,15 +93,20 @@ export class SweepRunner {
         recorder.recordPrepared(entry.name, outcome, scope.baseParams);
         if (outOfMemory) throw outOfMemory;
         if (outcome.status === 'interrupted') return true;
-        if (outcome.status === 'ready') this.recordMemory('prepare', entry.name);
-        // A randomized defense, once known, also gets its adaptive (EOT) cells.
-        if (outcome.status === 'ready' && outcome.evaluation.adaptive) {
-          const added = recorder.addCells(entry.name, planDefenseCells(scope, entry, true));
-          if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
-          cells.push(...added);
-          todo.push(...added);
+        if (outcome.status === 'ready') {
+          this.recordMemory('prepare', entry.name);
+          // A randomized defense, once known, also gets its adaptive (EOT) cells.
+          if (outcome.evaluation.adaptive) {
+            const added = recorder.addCells(entry.name, planDefenseCells(scope, entry, true));
+            if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
+          }
+          await this.probe(scope, recorder, entry);
         }
       }
+      // Preparing may add cells: the adaptive (EOT) ones and the checks' doubled-EOT ones (randomness is known only then).
+      const cells = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.status !== 'done');
+      const planned = new Set(todo.map((cell) => cell.id));
+      todo.push(...cells.filter((cell) => !planned.has(cell.id)));
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;
@@ -113,6 +120,18 @@ export class SweepRunner {
     return this.signal.aborted;
   }
 
+  /**
+   * Runs the evaluation checks' probes on the freshly prepared defense and plans the checks' extra cells that need
+   * its surfaces' randomness (doubled EOT); the recorder stores both and re-decides the defense's checks.
+   */
+  private async probe(scope: RunScope, recorder: RunRecorder, entry: DefenseEntry): Promise<void> {
+    const sweep = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.extra === undefined);
+    const attacked = [...new Set([...surfacesOf(scope, entry), ...sweep.filter((cell) => cell.epsilon > 0).map((cell) => cell.surface)])];
+    const probes = await probeDefense(scope, entry.name, attacked);
+    const randomized = entry.instance!.surfaces().filter((surface) => surface.randomized && attacked.includes(surface.name)).map((surface) => surface.name);
+    recorder.recordProbes(entry.name, probes, planCheckCells(scope, entry, sweep, randomized));
+  }
+
   private async runCell(scope: RunScope, recorder: RunRecorder, planned: CellResult, position: { index: number; total: number }): Promise<'done' | 'failed' | 'interrupted'> {
     const started = Date.now();
     let cell: CellResult = planned;
@@ -122,7 +141,7 @@ export class SweepRunner {
         recorder.interruptCell(planned);
         return 'interrupted';
       }
-      const merged = mergeCellShards(cell, [shard], scope.dataset.info.testCount);
+      const merged = mergeCellShards(cell, [shard], planned.examples?.length ?? scope.dataset.info.testCount);
       merged.seconds = (Date.now() - started) / 1000;
       warnOfProjections(this.logger, merged);
       await recorder.finishCell(merged);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../events/event-types.js';
 import { inputError } from '../plugin-api/errors.js';
 import type { CellResult, DefenseResult, RunResults } from './result-types.js';
-import { SQLITE_MIGRATE_1_TO_2, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { migrateSchema, SQLITE_MIGRATE_1_TO_2, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 
 /** File name of the results database inside a run's out folder. */
 export const RESULTS_DATABASE_FILE = 'results.sqlite';
@@ -78,6 +78,7 @@ export class ResultStore {
       this.database.pragma('busy_timeout = 5000');
       if (this.database.pragma('user_version', { simple: true }) === 1) this.database.transaction(() => this.database.exec(SQLITE_MIGRATE_1_TO_2))();
       this.database.exec(SQLITE_SCHEMA);
+      migrateSchema(this.database);
       this.database.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
     } catch (cause) {
       this.database.close();
@@ -140,9 +141,17 @@ export class ResultStore {
     this.writeMetadata(results);
   }
 
-  /** Writes one defense entry (its position in the run is kept). */
+  /** Writes one defense entry (its position in the run is kept), with its check verdicts and best-known accuracy. */
   saveDefense(defense: DefenseResult, position: number): void {
-    this.writeDefense(defense, position);
+    this.database.transaction(() => this.writeDefense(defense, position))();
+  }
+
+  /** The stored check verdicts per defense, from the `checks` table, in check order. */
+  storedChecks(): Map<string, Array<{ id: string; verdict: string; detail: string }>> {
+    const rows = this.database.prepare('SELECT defense, check_id, verdict, detail FROM checks ORDER BY defense, position').all() as Array<{ defense: string; check_id: string; verdict: string; detail: string }>;
+    const byDefense = new Map<string, Array<{ id: string; verdict: string; detail: string }>>();
+    for (const row of rows) byDefense.set(row.defense, [...(byDefense.get(row.defense) ?? []), { id: row.check_id, verdict: row.verdict, detail: row.detail }]);
+    return byDefense;
   }
 
   /**
@@ -235,6 +244,16 @@ export class ResultStore {
          ON CONFLICT (name) DO UPDATE SET position = excluded.position, status = excluded.status, result_json = excluded.result_json`,
       )
       .run(defense.name, position, defense.status, JSON.stringify(defense));
+    if (defense.checks) {
+      this.database.prepare('DELETE FROM checks WHERE defense = ?').run(defense.name);
+      const insert = this.database.prepare('INSERT INTO checks (defense, check_id, position, verdict, detail) VALUES (?, ?, ?, ?, ?)');
+      defense.checks.forEach((check, index) => insert.run(defense.name, check.id, index, check.verdict, check.detail));
+    }
+    if (defense.bestKnown) {
+      this.database.prepare('DELETE FROM best_known WHERE defense = ?').run(defense.name);
+      const insert = this.database.prepare('INSERT INTO best_known (defense, epsilon, accuracy, samples) VALUES (?, ?, ?, ?)');
+      for (const point of defense.bestKnown) insert.run(defense.name, point.epsilon, point.accuracy, point.samples);
+    }
   }
 
   private cellColumns(cell: CellResult) {

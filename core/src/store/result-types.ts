@@ -1,3 +1,6 @@
+import type { LeaderboardRanking } from '../analysis/adjacent-significance.js';
+import type { BestKnownPoint, CheckResult, DefenseProbes } from '../analysis/analysis-types.js';
+import type { TrainingBudget } from '../analysis/training-budget.js';
 import type { DatasetInfo, TrainingCost } from '../plugin-api/index.js';
 
 /** Version of the results.json schema. Bump on any incompatible change. */
@@ -91,6 +94,8 @@ export interface DefenseResult {
   description: Record<string, unknown>;
   /** Training cost (undefined until prepared). */
   cost?: TrainingCost;
+  /** Its own training, what it inherited from the run's base model (when it fine-tuned from it), and the total. */
+  budget?: TrainingBudget;
   /** Clean accuracy with the real decision rule (the eps = 0 cell), when it ran. */
   cleanAccuracy?: AccuracyEstimate;
   /** Surfaces the defense offers. */
@@ -105,6 +110,22 @@ export interface DefenseResult {
   status: ItemStatus;
   /** Error message when failed. */
   error?: string;
+  /** Best-known robust accuracy per epsilon: per example the worst case over every attack and surface (the ranking column). */
+  bestKnown?: BestKnownPoint[];
+  /** Verdicts of the automatic evaluation checks (core/src/analysis/checks), in their fixed order. */
+  checks?: CheckResult[];
+  /** Measurements the probe-based checks read, taken on the prepared defense. */
+  probes?: DefenseProbes;
+}
+
+/** What makes a checks' extra cell differ from the sweep cells (see core/src/analysis/extra-cells.ts). */
+export interface ExtraCellInfo {
+  /** Id of the check that asked for the cell. */
+  check: string;
+  /** Attack options changed from the sweep's, for example `{ "steps": 40 }` (empty when only epsilon differs). */
+  overrides: Record<string, unknown>;
+  /** Id of the sweep cell it is compared with, when there is one. */
+  baseline?: string;
 }
 
 /** How a defense is attacked and judged, recorded when it is prepared (the report states it). */
@@ -164,9 +185,14 @@ export interface CellResult {
   seed: number;
   /**
    * Per-example outcome in test-example order (present when done): 1 = still correct, 0 = not; for a randomized
-   * defense the fraction of its paired judge draws that classify the example correctly.
+   * defense the fraction of its paired judge draws that classify the example correctly. Aligned with `examples`
+   * when set (a checks' extra cell).
    */
   outcomes?: number[];
+  /** Test-example indices evaluated, ascending, when the cell runs on a subset (the checks' extra cells); absent = all. */
+  examples?: number[];
+  /** Present on the cells the evaluation checks add beyond the sweep. */
+  extra?: ExtraCellInfo;
   /** Examples whose returned x_adv the harness had to project back into the ball or [0, 1]. */
   projectionCorrections: number;
   /**
@@ -240,4 +266,6 @@ export interface RunResults {
   defenses: DefenseResult[];
   /** Every planned cell, done or not. */
   cells: CellResult[];
+  /** The leaderboard order with the paired significance of adjacent rows (derived from the cells, written on every export). */
+  leaderboard?: LeaderboardRanking;
 }

@@ -69,6 +69,11 @@ export async function loadRunResults(out: string): Promise<RunResults> {
     throw inputError('ADVBENCH_ERR_RESULTS_JSON', `${jsonPath} is not valid JSON: ${(cause as Error).message}`, { cause, details: { path: jsonPath } });
   }
   const results = parsed as Partial<RunResults>;
+  if (typeof results === 'object' && results !== null && (results as { kind?: unknown }).kind === 'multi-seed') {
+    throw inputError('ADVBENCH_ERR_RESULTS_SCHEMA', `${jsonPath} is the summary of a multi-seed run (--seeds): its report is ${join(out, 'report.html')}; each seed's run is in ${join(out, 'seed-<n>')}`, {
+      details: { path: jsonPath },
+    });
+  }
   if (typeof results !== 'object' || results === null || results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.cells)) {
     throw inputError('ADVBENCH_ERR_RESULTS_SCHEMA', `${jsonPath} is not an advbench results file of schema version ${RESULTS_SCHEMA_VERSION} (got schemaVersion ${String(results?.schemaVersion)})`, {
       details: { path: jsonPath },

@@ -1,9 +1,19 @@
-import type { AccuracyEstimate, CellResult, DefenseResult, RunResults } from '@advbench/core';
+import type { AccuracyEstimate, AdjacentSignificance, CellResult, CheckResult, DefenseResult, RunResults } from '@advbench/core';
+import { adjacentSignificance, analyseDefense, bestKnownEstimates, EVALUATION_CHECKS, HEADLINE_EPSILON_LIMIT, headlineEpsilonOf } from '@advbench/core';
 import { formatEpsilon } from './epsilon-format.js';
 import { wilsonEstimate } from './wilson-estimate.js';
 
-/** The largest budget the headline may use: 8/255, the usual Linf headline. */
-export const HEADLINE_EPSILON_LIMIT = 8 / 255;
+export { HEADLINE_EPSILON_LIMIT, headlineEpsilonOf };
+
+/** A check that flagged a defense, in words for the leaderboard. */
+export interface CheckFlag {
+  /** The check's id. */
+  id: string;
+  /** Its title. */
+  title: string;
+  /** What was measured and what to try (the stored detail). */
+  detail: string;
+}
 
 /** One point of an accuracy-vs-epsilon curve. */
 export interface CurvePoint {
@@ -37,10 +47,17 @@ export interface DefenseSummary {
   rank: number;
   /** Clean accuracy with the real decision rule. */
   clean?: AccuracyEstimate;
-  /** Worst case over attacks and surfaces, per epsilon of the grid (exact, from per-example outcomes). */
+  /**
+   * Best-known robust accuracy per epsilon of the grid: per example the worst case over every attack and surface
+   * (and the checks' extra cells at that epsilon), exact from per-example outcomes.
+   */
   worstCase: CurvePoint[];
-  /** Worst-case accuracy at the headline epsilon. */
+  /** Best-known accuracy at the headline epsilon (the ranking column). */
   headline?: AccuracyEstimate;
+  /** Every evaluation check's verdict (stored with the defense, or decided from the cells for older results). */
+  checks: CheckResult[];
+  /** The checks that flagged: when any, the row's evaluation is potentially unreliable. */
+  flags: CheckFlag[];
   /** Area under the worst-case curve, normalised to [0, 1] over the epsilon range (mean accuracy). */
   area?: number;
   /** One curve per attack x surface. */
@@ -63,6 +80,8 @@ export interface RunSummary {
   defenses: DefenseSummary[];
   /** Every failed cell, in stored order. */
   failedCells: CellResult[];
+  /** Paired significance of each pair of adjacent rows at the headline epsilon (pairs without outcomes left out). */
+  significance: AdjacentSignificance[];
 }
 
 /**
@@ -103,14 +122,6 @@ function normalisedArea(points: CurvePoint[]): number | undefined {
   return area / range;
 }
 
-/** The headline epsilon of a grid: the largest positive budget <= 8/255, else the smallest positive one, else 0. */
-export function headlineEpsilonOf(epsilons: number[]): number {
-  const positive = epsilons.filter((epsilon) => epsilon > 0);
-  const candidates = positive.filter((epsilon) => epsilon <= HEADLINE_EPSILON_LIMIT + 1e-9);
-  if (candidates.length > 0) return Math.max(...candidates);
-  return positive.length > 0 ? Math.min(...positive) : 0;
-}
-
 /** Sort key comparison: larger first, undefined last. */
 function compareDescending(left: number | undefined, right: number | undefined): number {
   if (left === undefined && right === undefined) return 0;
@@ -120,15 +131,23 @@ function compareDescending(left: number | undefined, right: number | undefined):
 }
 
 /** Summarises one defense (rank filled in later). */
-function summarizeDefense(defense: DefenseResult, cells: CellResult[], epsilons: number[], headlineEpsilon: number): DefenseSummary {
-  const own = cells.filter((cell) => cell.defense === defense.name);
+function summarizeDefense(results: RunResults, defense: DefenseResult, epsilons: number[], headlineEpsilon: number): DefenseSummary {
+  const everyCell = results.cells.filter((cell) => cell.defense === defense.name);
+  const own = everyCell.filter((cell) => cell.extra === undefined);
   const cleanCells = own.filter((cell) => cell.epsilon === 0);
   const attacked = own.filter((cell) => cell.epsilon > 0);
   const cleanPoint = pointOf(0, cleanCells);
   const clean = defense.cleanAccuracy ?? cleanPoint.estimate;
-  const worstCase = epsilons.map((epsilon) =>
-    epsilon === 0 ? { ...cleanPoint, estimate: clean } : pointOf(epsilon, own.filter((cell) => cell.epsilon === epsilon)),
-  );
+  const known = bestKnownEstimates(everyCell);
+  const worstCase = epsilons.map((epsilon): CurvePoint => {
+    if (epsilon === 0) return { ...cleanPoint, estimate: clean };
+    const point = known.find((candidate) => candidate.epsilon === epsilon);
+    return point ? { epsilon, estimate: point.estimate, partial: point.partial } : pointOf(epsilon, own.filter((cell) => cell.epsilon === epsilon));
+  });
+  const checks = defense.checks ?? analyseDefense(results, defense).checks;
+  const flags = checks
+    .filter((check) => check.verdict === 'flag')
+    .map((check) => ({ id: check.id, title: EVALUATION_CHECKS.find((candidate) => candidate.id === check.id)?.title ?? check.id, detail: check.detail }));
   const curveKeys = [...new Set(attacked.map((cell) => `${cell.defense}|${cell.attack}|${cell.surface}`))];
   const curves = curveKeys.map((key): AccuracyCurve => {
     const curveCells = attacked.filter((cell) => `${cell.defense}|${cell.attack}|${cell.surface}` === key);
@@ -148,8 +167,10 @@ function summarizeDefense(defense: DefenseResult, cells: CellResult[], epsilons:
     headline,
     area: normalisedArea(worstCase),
     curves,
-    failedCells: own.filter((cell) => cell.status === 'failed'),
-    complete: defense.status !== 'failed' && own.every((cell) => cell.status === 'done'),
+    checks,
+    flags,
+    failedCells: everyCell.filter((cell) => cell.status === 'failed'),
+    complete: defense.status !== 'failed' && everyCell.every((cell) => cell.status === 'done'),
   };
 }
 
@@ -159,9 +180,9 @@ function summarizeDefense(defense: DefenseResult, cells: CellResult[], epsilons:
  * epsilon (cells are aligned by example index).
  */
 export function summarizeRun(results: RunResults): RunSummary {
-  const epsilons = [...new Set(results.cells.map((cell) => cell.epsilon))].sort((left, right) => left - right);
+  const epsilons = [...new Set(results.cells.filter((cell) => cell.extra === undefined).map((cell) => cell.epsilon))].sort((left, right) => left - right);
   const headlineEpsilon = headlineEpsilonOf(epsilons);
-  const defenses = results.defenses.map((defense) => summarizeDefense(defense, results.cells, epsilons, headlineEpsilon));
+  const defenses = results.defenses.map((defense) => summarizeDefense(results, defense, epsilons, headlineEpsilon));
   defenses.sort(
     (left, right) =>
       compareDescending(left.headline?.accuracy, right.headline?.accuracy) ||
@@ -174,8 +195,19 @@ export function summarizeRun(results: RunResults): RunSummary {
   });
   const range = epsilons.length > 0 ? `${formatEpsilon(epsilons[0])}..${formatEpsilon(epsilons[epsilons.length - 1])}` : 'the grid';
   const rankingRule =
-    `Ranked by worst-case robust accuracy at ε = ${formatEpsilon(headlineEpsilon)} (${headlineEpsilon > HEADLINE_EPSILON_LIMIT + 1e-9 ? 'the smallest ε of the grid, which has none ≤ 8/255' : headlineEpsilon === 0 ? 'clean: the grid has no positive ε' : 'the largest ε ≤ 8/255 in the grid'}; ` +
-    'an example counts only if it is classified correctly under every attack and every surface at that ε), ' +
-    `ties broken by the area under the worst-case accuracy-vs-ε curve (mean accuracy over ${range}), then by clean accuracy.`;
-  return { epsilons, headlineEpsilon, rankingRule, defenses, failedCells: results.cells.filter((cell) => cell.status === 'failed') };
+    `Ranked by best-known robust accuracy at ε = ${formatEpsilon(headlineEpsilon)} (${headlineEpsilon > HEADLINE_EPSILON_LIMIT + 1e-9 ? 'the smallest ε of the grid, which has none ≤ 8/255' : headlineEpsilon === 0 ? 'clean: the grid has no positive ε' : 'the largest ε ≤ 8/255 in the grid'}; ` +
+    'per example the worst case over every attack and every surface at that ε, including the checks\' extra cells), ' +
+    `ties broken by the area under the best-known accuracy-vs-ε curve (mean accuracy over ${range}), then by clean accuracy. ` +
+    'A row flagged by an evaluation check is marked "evaluation potentially unreliable": its rank rests on attacks the checks found wanting.';
+  const significance = adjacentSignificance(results, defenses.map((summary) => summary.defense.name), headlineEpsilon);
+  return { epsilons, headlineEpsilon, rankingRule, defenses, failedCells: results.cells.filter((cell) => cell.status === 'failed'), significance };
+}
+
+/** The leaderboard's words for a flagged row. */
+export const UNRELIABLE_LABEL = 'evaluation potentially unreliable';
+
+/** The flag column's text: `⚑ 3 (zero-gradient, …)` for a flagged row, `ok` when every check that ran passed, else `—`. */
+export function flagSummary(entry: Pick<DefenseSummary, 'flags' | 'checks'>): string {
+  if (entry.flags.length > 0) return `⚑ ${entry.flags.length}`;
+  return entry.checks.some((check) => check.verdict === 'pass') ? 'ok' : '—';
 }

@@ -25,7 +25,7 @@ describe('renderReport', () => {
     expect(all(html, /<tr class="leaderboard-row" data-defense="([^"]+)"/g)).toEqual(order);
     expect(new Set(order)).toEqual(new Set(['none', 'adv-training', 'inn-a', 'inn-b']));
     expect(order[order.length - 1]).toBe('none');
-    expect(html).toContain('id="ranking-rule">Ranked by worst-case robust accuracy at ε &#x3D; 8/255 (the largest ε ≤ 8/255');
+    expect(html).toContain('id="ranking-rule">Ranked by best-known robust accuracy at ε &#x3D; 8/255 (the largest ε ≤ 8/255');
   });
 
   it('shows confidence intervals next to accuracies', () => {
@@ -76,6 +76,20 @@ describe('renderReport', () => {
     for (const text of ['fixture-run', '1234', '@tensorflow/tfjs-backend-wasm 4.22.0', results.configHash, 'fashion-mnist', '600 training, 40 test']) {
       expect(html).toContain(text);
     }
+  });
+
+  it('names the WebGPU adapter of a webgpu run', () => {
+    const webgpu = sampleRunResults();
+    webgpu.backend = {
+      name: 'webgpu',
+      package: '@tensorflow/tfjs-backend-webgpu',
+      version: '4.22.0',
+      threads: 1,
+      gpu: true,
+      webgpu: { package: 'webgpu@0.6.2', vendor: 'nvidia', architecture: 'hopper', device: 'H200', description: 'NVIDIA H200', software: false, limits: { maxStorageBufferBindingSize: 4294967292 } },
+    };
+    const page = renderReport(webgpu);
+    for (const text of ['webgpu@0.6.2', 'adapter NVIDIA H200', 'vendor nvidia', 'maxStorageBufferBindingSize 4294967292']) expect(page).toContain(text);
   });
 
   it('embeds inline defense images and drops anything that is not a data URL', () => {

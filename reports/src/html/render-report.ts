@@ -1,9 +1,12 @@
 import Handlebars from 'handlebars';
 import type { AccuracyEstimate, RunResults } from '@advbench/core';
+import { EVALUATION_CHECKS } from '@advbench/core';
 import { formatEpsilon, formatPercent } from '../analysis/epsilon-format.js';
 import { evaluationText, optionsText } from '../analysis/evaluation-text.js';
 import { literatureFor, LITERATURE_SOURCE } from '../analysis/literature-points.js';
-import { summarizeRun } from '../analysis/summarize-run.js';
+import { budgetLines } from '../analysis/budget-text.js';
+import { formatPValue, testName } from '../analysis/significance-text.js';
+import { flagSummary, summarizeRun, UNRELIABLE_LABEL } from '../analysis/summarize-run.js';
 import { renderReportCharts } from '../charts/report-charts.js';
 import { REPORT_TEMPLATE } from '../templates/report-template.js';
 import { imagesFromDescription, toInlineImage, type InlineImage } from './defense-images.js';
@@ -71,8 +74,36 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
       entry.defense.cost === undefined
         ? '<span class="muted">—</span>'
         : `${entry.defense.cost.seconds.toFixed(1)} s${entry.defense.cost.cached ? ' (cached)' : ''}<span class="ci">${count(entry.defense.cost.examples)} examples · ${count(entry.defense.cost.forwardPasses)} fwd · ${count(entry.defense.cost.backwardPasses)} bwd</span>`,
+    budget: budgetLines(entry.defense),
     status: entry.defense.status === 'failed' || entry.failedCells.length > 0 ? 'failed' : entry.complete ? 'done' : results.status === 'running' ? 'running' : 'incomplete',
     error: entry.defense.error ?? (entry.failedCells.length > 0 ? `${entry.failedCells.length} cell(s) failed` : undefined),
+    flagText: flagSummary(entry),
+    flagged: entry.flags.length > 0,
+    flags: entry.flags,
+  }));
+  const significance = summary.significance.map((pair) => ({
+    upper: pair.upper,
+    lower: pair.lower,
+    upperRank: summary.defenses.find((entry) => entry.defense.name === pair.upper)?.rank,
+    epsilon: formatEpsilon(pair.epsilon),
+    upperAccuracy: formatPercent(pair.upperAccuracy),
+    lowerAccuracy: formatPercent(pair.lowerAccuracy),
+    examples: pair.test.examples,
+    firstBetter: pair.test.firstBetter,
+    secondBetter: pair.test.secondBetter,
+    pValue: formatPValue(pair.test.pValue),
+    test: testName(pair),
+    significant: pair.significant,
+    level: pair.level,
+  }));
+  const columnCount = 7 + epsilonColumns.length;
+  const checks = EVALUATION_CHECKS.map((check) => ({ id: check.id, title: check.title, rule: check.rule, meaning: check.meaning, remedy: check.remedy, needs: check.needs }));
+  const verdicts = summary.defenses.map((entry) => ({
+    name: entry.defense.name,
+    items: EVALUATION_CHECKS.map((check) => {
+      const found = entry.checks.find((candidate) => candidate.id === check.id);
+      return { id: check.id, verdict: found?.verdict ?? 'not-run', detail: found?.detail ?? 'not decided' };
+    }),
   }));
   const failures = [
     ...results.defenses.filter((defense) => defense.status === 'failed').map((defense) => ({ id: defense.name, title: `defense ${defense.name} failed`, error: defense.error ?? 'no error message recorded' })),
@@ -91,6 +122,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     seconds: cell.seconds.toFixed(1),
     projections: cell.projectionCorrections,
     status: cell.status,
+    check: cell.extra?.check,
   }));
   const samples = [...new Set(results.cells.filter((cell) => cell.result !== undefined).map((cell) => cell.result!.samples))];
   const backend = results.backend;
@@ -100,7 +132,9 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     { label: 'created', value: results.createdAt },
     { label: 'updated', value: results.updatedAt },
     { label: 'seed', value: String(results.seed) },
-    { label: 'backend', value: `${backend.name} (${backend.package} ${backend.version}, ${backend.threads} thread(s)${backend.simd === undefined ? '' : backend.simd ? ', SIMD' : ', no SIMD'}${backend.gpu ? ', GPU' : ''})` },
+    { label: 'backend', value: backend.webgpu === undefined
+      ? `${backend.name} (${backend.package} ${backend.version}, ${backend.threads} thread(s)${backend.simd === undefined ? '' : backend.simd ? ', SIMD' : ', no SIMD'}${backend.gpu ? ', GPU' : ''})`
+      : `${backend.name} (${backend.package} ${backend.version}, ${backend.webgpu.package}; adapter ${backend.webgpu.description || backend.webgpu.device}, vendor ${backend.webgpu.vendor}, ${backend.webgpu.software ? 'software' : 'GPU'}; maxStorageBufferBindingSize ${backend.webgpu.limits.maxStorageBufferBindingSize})` },
     { label: 'versions', value: `advbench ${results.versions.advbench}, tfjs ${results.versions.tfjs}, node ${results.versions.node}` },
     { label: 'plugins', value: optionsText(results.versions.plugins) || '—' },
     { label: 'config hash', value: results.configHash },
@@ -118,6 +152,7 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     rankingRule: summary.rankingRule,
     epsilonColumns,
     leaderboard,
+    significance,
     charts,
     literature,
     literatureSource: LITERATURE_SOURCE,
@@ -126,5 +161,9 @@ export function renderReport(results: RunResults, options: RenderReportOptions =
     images,
     cells,
     metadata,
+    columnCount,
+    unreliableLabel: UNRELIABLE_LABEL,
+    checks,
+    verdicts,
   });
 }

@@ -2,7 +2,8 @@
  * The live viewer: one self-contained HTML page (inline CSS and JS, no CDN) served at `/`. It connects to `/ws`
  * on the same origin (passing `?token=` when the page was opened with one), keeps the run state from the snapshot
  * and the events, shows per-defense training progress and the current cell, and refreshes the server-rendered
- * accuracy-vs-eps chart (`/chart.svg`) whenever a cell finishes.
+ * accuracy-vs-eps chart (`/chart.svg`) whenever a cell finishes. The evaluation checks' flags appear per defense as
+ * they are decided (`defense-checks` events).
  */
 export const VIEWER_PAGE = `<!doctype html>
 <html lang="en">
@@ -17,7 +18,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
 .muted { color: #666; } .bar { background: #eee; height: 10px; width: 260px; display: inline-block; vertical-align: middle; border-radius: 3px; overflow: hidden; }
 .bar > span { background: #0072B2; display: block; height: 100%; } table { border-collapse: collapse; } td, th { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: left; }
 #connection.connected { color: #08753c; } #connection.disconnected { color: #b00020; } .failed { color: #b00020; }
-#chart svg { max-width: 100%; height: auto; }
+#chart svg { max-width: 100%; height: auto; } .flag { color: #b00020; font-weight: 600; } .pass { color: #08753c; }
 </style>
 </head>
 <body>
@@ -29,6 +30,8 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
 <p id="current-cell" class="muted">none</p>
 <h2>Accuracy vs ε</h2>
 <div id="chart"></div>
+<h2>Evaluation checks</h2>
+<table id="checks"><tbody></tbody></table>
 <h2>Failures</h2>
 <ul id="failures"></ul>
 <script>
@@ -83,6 +86,15 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
       rows.push('<tr class="training-row" data-defense="' + escape(name) + '"><td>' + escape(name) + '</td><td>' + bar(fraction) + '</td><td>' + escape(status) + '</td><td class="muted">' + escape(detail) + '</td></tr>');
     });
     document.querySelector('#training tbody').innerHTML = rows.join('');
+    document.querySelector('#checks tbody').innerHTML = (results ? results.defenses : []).map(function (d) {
+      var checks = d.checks || [];
+      var flags = checks.filter(function (c) { return c.verdict === 'flag'; });
+      var passed = checks.filter(function (c) { return c.verdict === 'pass'; }).length;
+      var summary = flags.length > 0
+        ? '<span class="flag">⚑ evaluation potentially unreliable</span><ul>' + flags.map(function (c) { return '<li class="check-flag" data-check="' + escape(c.id) + '"><b>' + escape(c.id) + '</b>: ' + escape(c.detail) + '</li>'; }).join('') + '</ul>'
+        : '<span class="pass">' + passed + ' passed</span>, ' + (checks.length - passed) + ' not decided yet';
+      return '<tr class="checks-row" data-defense="' + escape(d.name) + '" data-flags="' + flags.length + '"><td>' + escape(d.name) + '</td><td>' + summary + '</td></tr>';
+    }).join('');
     var c = state.current;
     document.getElementById('current-cell').innerHTML = c
       ? escape(cellLabel(c.cellId)) + ' ' + bar(c.examples ? (c.examplesDone + c.step / Math.max(1, c.steps)) / c.examples : 0) + ' step ' + c.step + '/' + c.steps + ', examples ' + c.examplesDone + '/' + c.examples + ', success ' + (c.successRate * 100).toFixed(1) + '%, ETA ' + seconds(c.etaSeconds) + (c.worker ? ' on ' + escape(c.worker) : '')
@@ -116,6 +128,9 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
       case 'cell-start': replaceCell(message.cell); break;
       case 'cell-progress': state.current = message; break;
       case 'cell-end': replaceCell(message.cell); if (state.current && state.current.cellId === message.cell.id) state.current = null; refreshChart(); break;
+      case 'defense-checks':
+        if (state.results) state.results.defenses.forEach(function (d) { if (d.name === message.defense) { d.checks = message.checks; d.bestKnown = message.bestKnown; } });
+        break;
       case 'run-end': if (state.results) state.results.status = message.status; state.current = null; state.ended = true; break;
       case 'chart':
         if (chartTimer !== null) { clearTimeout(chartTimer); chartTimer = null; }

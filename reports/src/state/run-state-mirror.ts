@@ -44,6 +44,7 @@ export class RunStateMirror {
           if (event.type === 'train-end') {
             defense.cost = event.cost;
             if (event.evaluation) defense.evaluation = event.evaluation;
+            if (event.budget !== undefined) defense.budget = event.budget;
           }
         }
         break;
@@ -61,6 +62,11 @@ export class RunStateMirror {
             defense.cleanAccuracy = cell.outcomes === undefined ? cell.result : wilsonEstimate(cell.outcomes.reduce((sum, value) => sum + value, 0), cell.outcomes.length);
           }
         }
+        break;
+      }
+      case 'defense-checks': {
+        const defense = results.defenses.find((entry) => entry.name === event.defense);
+        if (defense !== undefined) Object.assign(defense, { checks: structuredClone(event.checks), bestKnown: structuredClone(event.bestKnown) });
         break;
       }
       case 'run-end':

@@ -21,6 +21,8 @@ th { background: #f5f5f5; } td.name, th.name { text-align: left; } .ci { color: 
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { white-space: pre-wrap; margin: 2px 0 8px; color: #b00020; }
 .images img { image-rendering: pixelated; width: 96px; height: 96px; border: 1px solid #ccc; margin: 4px; } .images figure { display: inline-block; margin: 4px; text-align: center; font-size: 11px; }
 .literature { font-size: 12px; color: #444; }
+.flagged { color: #b00020; font-weight: 600; } tr.unreliable-row td { text-align: left; background: #fff0f0; border-left: 3px solid #b00020; font-size: 13px; }
+.verdict-flag { color: #b00020; font-weight: 600; } .verdict-pass { color: #08753c; } .verdict-not-run { color: #777; } td.detail { text-align: left; font-size: 12px; max-width: 520px; }
 </style>
 </head>
 <body>
@@ -30,17 +32,40 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 <h2 id="leaderboard">Leaderboard</h2>
 <p class="rule" id="ranking-rule">{{rankingRule}}</p>
 <table id="leaderboard-table">
-<thead><tr><th>#</th><th class="name">defense</th><th>clean</th>{{#each epsilonColumns}}<th{{#if headline}} class="headline"{{/if}}>ε={{label}}</th>{{/each}}<th>AUC</th><th>training cost</th><th class="name">status</th></tr></thead>
+<thead><tr><th>#</th><th class="name">defense</th><th>clean</th>{{#each epsilonColumns}}<th{{#if headline}} class="headline"{{/if}}>ε={{label}}</th>{{/each}}<th>AUC</th><th>training cost</th><th class="name">status</th><th class="name">checks</th></tr></thead>
 <tbody>
 {{#each leaderboard}}
 <tr class="leaderboard-row" data-defense="{{name}}"><td>{{rank}}</td><td class="name"><b>{{name}}</b>{{#if randomized}} <span class="randomized-mark" title="randomized decision rule">randomized</span>{{/if}}<br><span class="muted">{{plugin}}@{{pluginVersion}}</span>{{#if options}}<br><span class="muted">{{options}}</span>{{/if}}{{#if evaluation}}<br><span class="muted evaluation">{{evaluation}}</span>{{/if}}</td>
-<td>{{{clean}}}</td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td>{{area}}</td><td>{{{cost}}}</td><td class="name status-{{status}}">{{status}}{{#if error}}<br>{{error}}{{/if}}</td></tr>
-{{#each curves}}<tr class="surface-row" data-defense="{{../name}}"><td></td><td class="name muted">↳ {{label}}</td><td></td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td></td><td></td><td></td></tr>
+<td>{{{clean}}}</td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td>{{area}}</td><td>{{{cost}}}</td><td class="name status-{{status}}">{{status}}{{#if error}}<br>{{error}}{{/if}}</td><td class="name{{#if flagged}} flagged{{/if}}"><a href="#checks">{{flagText}}</a></td></tr>
+{{#if flagged}}<tr class="unreliable-row" data-defense="{{name}}"><td colspan="{{../columnCount}}"><b>⚑ {{name}}: {{../unreliableLabel}}.</b><ul>{{#each flags}}<li data-check="{{id}}"><b>{{title}}</b> (<code>{{id}}</code>): {{detail}}</li>{{/each}}</ul></td></tr>{{/if}}
+{{#each curves}}<tr class="surface-row" data-defense="{{../name}}"><td></td><td class="name muted">↳ {{label}}</td><td></td>{{#each cells}}<td{{#if headline}} class="headline"{{/if}}>{{{value}}}</td>{{/each}}<td></td><td></td><td></td><td></td></tr>
 {{/each}}
 {{/each}}
 </tbody>
 </table>
-<p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are the worst case over every attack and surface (per example the lowest outcome: it counts only if it survives all of them), with each attack · surface in the rows under it; a randomized defense's outcomes are the fraction of its paired judge draws classified correctly (the interval is then the Wilson interval of their mean, which errs wide); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound.</p>
+<p class="muted">Accuracy in % with the real decision rule; small grey numbers are the 95% Wilson interval. ε columns are the worst case over every attack and surface (per example the lowest outcome: it counts only if it survives all of them), with each attack · surface in the rows under it; a randomized defense's outcomes are the fraction of its paired judge draws classified correctly (the interval is then the Wilson interval of their mean, which errs wide); a trailing * marks an incomplete value (some cell failed or has not run), which is then an upper bound. The checks column: ⚑ and the number of evaluation checks that flagged the row (see <a href="#checks">Evaluation checks</a>), ok when none flagged; the ε columns are best-known robust accuracy (the checks' extra cells count at their ε).</p>
+
+<h3 id="training-budgets">Training budgets</h3>
+<table id="budget-table">
+<thead><tr><th class="name">defense</th><th class="name">own training</th><th class="name">inherited from the base model</th><th class="name">total</th></tr></thead>
+<tbody>
+{{#each leaderboard}}<tr class="budget-row" data-defense="{{name}}"><td class="name">{{name}}</td>{{#if budget}}<td class="name">{{budget.own}}</td><td class="name">{{#if budget.inherited}}{{budget.inherited}}{{else}}<span class="muted">none</span>{{/if}}</td><td class="name"><b>{{budget.total}}</b></td>{{else}}<td class="name" colspan="3">{{{cost}}}</td>{{/if}}</tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">A defense that fine-tunes from the run's base model (it asked for <code>context.base()</code>) inherits the base model's training: its total counts both, so "fine-tuned from base" is not mistaken for cheaper. The undefended model is the base model itself.</p>
+
+<h3 id="significance">Significance of adjacent rows</h3>
+{{#if significance.length}}
+<table id="significance-table">
+<thead><tr><th class="name">rows</th><th>ε</th><th>upper</th><th>lower</th><th>paired n</th><th>upper better</th><th>lower better</th><th>p</th><th class="name">test</th><th class="name">at 0.05</th></tr></thead>
+<tbody>
+{{#each significance}}<tr class="significance-row" data-upper="{{upper}}" data-lower="{{lower}}"><td class="name">#{{upperRank}} {{upper}} vs {{lower}}</td><td>{{epsilon}}</td><td>{{upperAccuracy}}</td><td>{{lowerAccuracy}}</td><td>{{examples}}</td><td>{{firstBetter}}</td><td>{{secondBetter}}</td><td class="p-value">{{pValue}}</td><td class="name">{{test}}</td><td class="name">{{#if significant}}<b>significant</b>{{else}}not significant{{/if}}</td></tr>
+{{/each}}
+</tbody>
+</table>
+<p class="muted">Each pair of adjacent rows compared at the headline ε on the test examples both evaluated, by each defense's per-example best-known outcome (worst case over every attack and surface): McNemar's exact test on 0/1 outcomes, the exact sign test on per-example correct-fractions for randomized defenses (ties dropped, two-sided). Not significant means this sample cannot tell the two rows apart.</p>
+{{else}}<p class="muted" id="significance-none">No pair of adjacent rows has per-example outcomes at the headline ε yet.</p>{{/if}}
 
 <h2 id="charts">Charts</h2>
 <div class="charts">
@@ -50,6 +75,27 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 {{#if charts.innComparison}}{{{charts.innComparison}}}{{/if}}
 {{#if charts.cost}}{{{charts.cost}}}{{/if}}
 </div>
+
+<h2 id="checks">Evaluation checks</h2>
+<p>Every row is checked automatically for signs that its evaluation is unreliable (gradient masking, unconverged or broken attacks, undeclared randomness). A flag does not prove the defense weak: it says the number rests on attacks that something contradicts, and what to try. Comparisons "beyond the interval" mean the two 95% Wilson intervals are disjoint. Extra cells run on the checks' subset (at most 200 test examples, spread evenly); they count towards best-known accuracy at their ε.</p>
+<table id="verdict-table">
+<thead><tr><th class="name">defense</th>{{#each checks}}<th class="name" title="{{rule}}"><code>{{id}}</code></th>{{/each}}</tr></thead>
+<tbody>
+{{#each verdicts}}<tr class="verdict-row" data-defense="{{name}}"><td class="name"><b>{{name}}</b></td>{{#each items}}<td class="name verdict-{{verdict}}" data-check="{{id}}" title="{{detail}}">{{verdict}}</td>{{/each}}</tr>
+{{/each}}
+</tbody>
+</table>
+<table id="verdict-details">
+<thead><tr><th class="name">defense</th><th class="name">check</th><th class="name">verdict</th><th class="name">detail</th></tr></thead>
+<tbody>
+{{#each verdicts}}{{#each items}}<tr class="verdict-detail" data-defense="{{../name}}" data-check="{{id}}"><td class="name">{{../name}}</td><td class="name"><code>{{id}}</code></td><td class="name verdict-{{verdict}}">{{verdict}}</td><td class="detail">{{detail}}</td></tr>
+{{/each}}{{/each}}
+</tbody>
+</table>
+<dl class="meta" id="check-explanations">
+{{#each checks}}<dt id="check-{{id}}"><code>{{id}}</code>: {{title}}</dt><dd><b>Rule:</b> {{rule}} <b>Why:</b> {{meaning}} <b>On a flag, try:</b> {{remedy}}{{#if needs}} <b>Extra cost:</b> {{needs}}.{{/if}}</dd>
+{{/each}}
+</dl>
 
 <h2 id="failures">Failed cells</h2>
 {{#if failures.length}}
@@ -75,9 +121,9 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; } .failed-cell pre { wh
 
 <h2 id="cells">Every cell</h2>
 <table id="cell-table">
-<thead><tr><th class="name">defense</th><th class="name">attack</th><th class="name">surface</th><th>ε</th><th>accuracy</th><th>seconds</th><th>projections</th><th class="name">status</th></tr></thead>
+<thead><tr><th class="name">defense</th><th class="name">attack</th><th class="name">surface</th><th>ε</th><th>accuracy</th><th>seconds</th><th>projections</th><th class="name">status</th><th class="name">for check</th></tr></thead>
 <tbody>
-{{#each cells}}<tr class="cell-row" data-cell="{{id}}"><td class="name">{{defense}}</td><td class="name">{{attack}}</td><td class="name">{{surface}}</td><td>{{epsilon}}</td><td>{{{accuracy}}}</td><td>{{seconds}}</td><td>{{projections}}</td><td class="name status-{{status}}">{{status}}</td></tr>
+{{#each cells}}<tr class="cell-row" data-cell="{{id}}"><td class="name">{{defense}}</td><td class="name">{{attack}}</td><td class="name">{{surface}}</td><td>{{epsilon}}</td><td>{{{accuracy}}}</td><td>{{seconds}}</td><td>{{projections}}</td><td class="name status-{{status}}">{{status}}</td><td class="name">{{#if check}}<code>{{check}}</code>{{/if}}</td></tr>
 {{/each}}
 </tbody>
 </table>

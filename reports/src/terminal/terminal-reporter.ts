@@ -41,6 +41,7 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
   let regionLines = 0;
   let lastDraw = -Infinity;
   let finalTable: Promise<void> = Promise.resolve();
+  const printedFlags = new Set<string>();
 
   const width = (): number => Math.max(40, (stream.columns ?? 120) - 1);
   const clip = (line: string): string => (line.length > width() ? `${line.slice(0, width() - 1)}…` : line);
@@ -70,7 +71,8 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
 
   const describeCell = (event: Extract<RunEvent, { type: 'cell-end' }>): string => {
     const cell = event.cell;
-    const head = `cell ${positions.get(cell.id) ?? ''} ${cell.defense} · ${cell.attack} · ${cell.surface} · ε=${formatEpsilon(cell.epsilon)}`;
+    const check = cell.extra ? ` · for check ${cell.extra.check}${Object.keys(cell.extra.overrides).length > 0 ? ` (${Object.entries(cell.extra.overrides).map(([key, value]) => `${key} ${String(value)}`).join(', ')})` : ''}, ${cell.examples?.length ?? 0} examples` : '';
+    const head = `cell ${positions.get(cell.id) ?? ''} ${cell.defense} · ${cell.attack} · ${cell.surface} · ε=${formatEpsilon(cell.epsilon)}${check}`;
     if (cell.status === 'failed') return `${head}: FAILED: ${cell.error ?? 'no error message'}`;
     const result = cell.result;
     const accuracy = result === undefined ? '—' : `${formatPercent(result.accuracy)}% (95% CI ${formatPercent(result.low)}–${formatPercent(result.high)}, n=${result.samples})`;
@@ -116,6 +118,14 @@ export function createTerminalReporter(options: TerminalReporterOptions): Report
         case 'cell-end':
           if (cellProgress?.cellId === event.cell.id) cellProgress = undefined;
           print(describeCell(event));
+          break;
+        case 'defense-checks':
+          for (const check of event.checks) {
+            const key = `${event.defense}|${check.id}`;
+            if (check.verdict !== 'flag' || printedFlags.has(key)) continue;
+            printedFlags.add(key);
+            print(`check ${check.id} flags ${event.defense} (evaluation potentially unreliable): ${check.detail}`);
+          }
           break;
         case 'error':
           print(`error [${event.code}]${event.defense ? ` ${event.defense}` : ''}${event.cellId ? ` ${cellLabel(event.cellId)}` : ''}: ${event.message}`);

@@ -19,6 +19,7 @@ export function runCommand(): Command {
     .option('--preset <name>', 'preset to start from: smoke, quick (default) or paper')
     .option('--out <dir>', 'output folder (default runs/<preset>-<config hash>)')
     .option('--seed <n>', 'master seed, an integer in [0, 2^32 - 1]', parseSeed)
+    .option('--seeds <list>', 'run the sweep once per seed (comma-separated, e.g. 0,1,2) into <out>/seed-<n>/ with a mean ± sd summary in <out>', parseSeeds)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKENDS))
     .option('--dataset <reference>', 'dataset: fashion-mnist, idx:<folder>, cifar10:<folder>, imagefolder:<folder>, imagenet:<folder>')
     .option('--train-samples <n>', 'training examples to use (stratified, seeded)', parseCount)
@@ -84,6 +85,13 @@ function parseInteger(value: string, min: number, max: number): number {
 
 function parseSeed(value: string): number {
   return parseInteger(value, 0, 2 ** 32 - 1);
+}
+
+function parseSeeds(value: string): number[] {
+  const seeds = value.split(',').map((part) => parseSeed(part.trim()));
+  const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
+  if (repeated !== undefined) throw new InvalidArgumentError(`seed ${repeated} is listed twice`);
+  return seeds;
 }
 
 function parseCount(value: string): number {

@@ -6,7 +6,7 @@ import { evaluateBatch } from '../evaluate-batch.js';
 import { createThrottle } from '../throttle.js';
 import { foldAttackReport, type ReportedAttack } from './attack-reports.js';
 import { defenseEntry, type RunScope } from './run-scope.js';
-import { attackInstance } from './scope-plugin-context.js';
+import { checkAttackInstance } from './check-attack-instance.js';
 
 /** A contiguous range of test-example positions, `start` included, `end` excluded. */
 export interface ExampleRange {
@@ -55,6 +55,8 @@ export interface ComputeCellOptions {
  * paired across the defense's cells. A clean cell (attack `clean`) attacks no surface. The defense entry must be prepared ({@link prepareDefense}) in this scope.
  * Each batch's random stream is forked from the cell's seed by the batch's position in the split, so a shard that
  * starts on a multiple of the batch size gives exactly the outcomes the whole cell gives at those positions.
+ * A checks' extra cell (`planned.examples` set) evaluates exactly those test positions (its shard is then
+ * `[0, examples.length)` in the order of `examples`, and `range` is ignored) with its attack's `overrides`.
  * Emits `cell-progress` on the scope's bus; writes nothing. Returns `'interrupted'` when the run's signal was
  * aborted (the shard must not count), throws when the surface, the attack or a batch fails.
  */
@@ -75,16 +77,17 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
     const offered = instance.surfaces().map((candidate) => candidate.name).join(', ');
     throw new AdvbenchError('ADVBENCH_ERR_UNKNOWN_SURFACE', `${planned.defense} offers no surface '${planned.surface}' (it offers: ${offered})`);
   }
-  const attack = clean ? undefined : await attackInstance(scope, planned.attack);
+  const attack = clean ? undefined : await checkAttackInstance(scope, planned.attack, planned.extra?.overrides ?? {});
   const owner = `defense '${entry.name}' (plugin ${entry.loaded.plugin.id} ${entry.loaded.plugin.version})`;
   const attackSettings = attack ? attack.describe() : {};
   options.onStart?.(attackSettings);
-  const size = range.end - range.start;
+  const order = planned.examples ?? Array.from({ length: range.end - range.start }, (_, offset) => range.start + offset);
+  const slots = new Map(order.map((position, slot) => [position, slot]));
+  const size = order.length;
   const outcomes = new Array<number>(size).fill(0);
   const random = createRandom(planned.seed);
   const throttle = createThrottle();
   const batchSize = spec.evalBatchSize;
-  const order = Array.from({ length: size }, (_, offset) => range.start + offset);
   let examplesDone = 0;
   let corrections = 0;
   let reported: ReportedAttack | undefined;
@@ -119,7 +122,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
         onStep: (step) => progress(doneBefore, batch.count, step),
       });
       batch.indices.forEach((position, offset) => {
-        outcomes[position - range.start] = outcome.correct[offset];
+        outcomes[slots.get(position)!] = outcome.correct[offset];
       });
       corrections += outcome.corrections;
       if (outcome.report) reported = foldAttackReport(reported, outcome.report, Array.from(batch.indices, (position) => position - range.start), size);
@@ -133,7 +136,8 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
       scope.events.emit({ type: 'cell-progress', cellId: planned.id, examplesDone, examples: size, step: 1, steps: 1, restart: 1, restarts: 1, successRate: 0, loss: 0, etaSeconds: 0 });
     }
   }
-  return { cellId: planned.id, start: range.start, end: range.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings, ...(reported ? { reported } : {}) };
+  const shard = planned.examples ? { start: 0, end: size } : range;
+  return { cellId: planned.id, start: shard.start, end: shard.end, outcomes, corrections, seconds: (Date.now() - started) / 1000, attackSettings, ...(reported ? { reported } : {}) };
 }
 
 /** The label a batch's random stream is forked with: its index in the whole split when it starts on a batch boundary. */

@@ -4,6 +4,7 @@ import { planCells } from '../cell-plan.js';
 import { stampChange } from '../plugin-stamp.js';
 import { cleanAccuracyOf } from './clean-accuracy.js';
 import { surfacesOf } from './create-defenses.js';
+import { planCheckCells } from './plan-check-cells.js';
 import type { DefenseEntry, RunScope } from './run-scope.js';
 
 /** Identity of the run being executed (decided before the scope exists). */
@@ -62,11 +63,13 @@ export function staleReason(finished: CellResult, planned: CellResult): string |
  * accuracy). A defense is planned adaptive when an earlier process found it randomized; otherwise its adaptive
  * cells are added once it is prepared ({@link prepareDefense} says so). A finished cell whose plugins changed
  * (version, code hash or options: {@link staleReason}) is planned again, and `stored.onStale` told why. Writes nothing.
+ * The evaluation checks' extra cells of each defense follow its sweep cells, including those an earlier process
+ * added after preparing the defense (doubled EOT).
  */
 export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRun): RunResults {
   const { spec } = scope;
   const previous = new Map((stored.results?.defenses ?? []).map((defense) => [defense.name, defense]));
-  const planned = scope.defenses.flatMap((entry) => planDefenseCells(scope, entry, previous.get(entry.name)?.evaluation?.adaptive !== undefined));
+  const planned = withCheckCells(scope, scope.defenses.flatMap((entry) => planDefenseCells(scope, entry, previous.get(entry.name)?.evaluation?.adaptive !== undefined)), stored);
   const cells = planned.map((cell) => {
     const finished = stored.finishedCells.get(cell.id);
     if (!finished) return cell;
@@ -109,9 +112,27 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
       const cleanAccuracy = cleanAccuracyOf(cells, entry.name);
       const withClean = cleanAccuracy ? { ...base, cleanAccuracy } : base;
       if (before?.status !== 'done') return withClean;
-      const learnt = { description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, evaluation: before.evaluation };
+      const learnt = { description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, evaluation: before.evaluation, ...(before.probes ? { probes: before.probes } : {}) };
       return { ...withClean, status: 'done', ...learnt };
     }),
     cells,
   };
+}
+
+/** The sweep cells with each defense's checks' extra cells after its own, plus extra cells stored by an earlier process. */
+function withCheckCells(scope: RunScope, planned: CellResult[], stored: StoredRun): CellResult[] {
+  const cells: CellResult[] = [];
+  const ids = new Set<string>();
+  for (const entry of scope.defenses) {
+    const sweep = planned.filter((cell) => cell.defense === entry.name);
+    const stamped = planCheckCells(scope, entry, sweep).map((cell) => ({ ...cell, plugins: { defense: entry.stamp, ...(scope.attacks.get(cell.attack) ? { attack: scope.attacks.get(cell.attack)!.stamp } : {}) } }));
+    const own = [...sweep, ...stamped];
+    for (const cell of [...stored.finishedCells.values()]) if (cell.defense === entry.name && cell.extra !== undefined) own.push(cell);
+    for (const cell of own) {
+      if (ids.has(cell.id)) continue;
+      ids.add(cell.id);
+      cells.push(cell);
+    }
+  }
+  return cells;
 }

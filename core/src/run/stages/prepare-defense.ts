@@ -1,3 +1,4 @@
+import { trainingBudget, type TrainingBudget } from '../../analysis/training-budget.js';
 import type { DefenseInstance, TrainingCost } from '../../plugin-api/index.js';
 import type { DefenseEvaluation, SurfaceSummary } from '../../store/result-types.js';
 import { ADAPTIVE_SURFACE } from '../cell-plan.js';
@@ -15,6 +16,7 @@ export type PrepareOutcome =
       randomized: boolean;
       surfaceDetails: SurfaceSummary[];
       evaluation: DefenseEvaluation;
+      budget?: TrainingBudget;
     }
   | { status: 'failed'; error: unknown; message: string }
   | { status: 'interrupted' };
@@ -44,6 +46,7 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
     const offered = instance.surfaces();
     const surfaceDetails = offered.map(({ name: surface, description, output, randomized, exact }) => ({ name: surface, description, output, randomized, exact: exact === true }));
     const surfaces = offered.map((surface) => surface.name);
+    const budget = await budgetOf(scope, name, cost);
     const outcome = {
       status: 'ready' as const,
       cost,
@@ -52,8 +55,9 @@ export async function prepareDefense(scope: RunScope, name: string): Promise<Pre
       randomized: instance.classifier.randomized,
       surfaceDetails,
       evaluation: evaluationOf(scope, entry, instance, surfaces),
+      budget,
     };
-    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost, evaluation: outcome.evaluation });
+    if (fresh) scope.events.emit({ type: 'train-end', defense: name, cost, evaluation: outcome.evaluation, budget });
     return outcome;
   } catch (error) {
     if (scope.signal.aborted) return { status: 'interrupted' };
@@ -78,4 +82,17 @@ export function evaluationOf(scope: RunScope, entry: DefenseEntry, instance: Def
     surfaces: adaptive && !planned.includes(ADAPTIVE_SURFACE) ? [...planned, ADAPTIVE_SURFACE] : planned,
     ...(adaptive ? { adaptive: { surface: ADAPTIVE_SURFACE, attacks: adaptiveAttacks, eotSamples: scope.spec.eotSamples } } : {}),
   };
+}
+
+/** The entry's training budget: its own cost plus the base model's when its context asked for it. */
+async function budgetOf(scope: RunScope, name: string, cost: TrainingCost): Promise<TrainingBudget> {
+  const ownEpochs = epochsOption(defenseEntry(scope, name).options);
+  const base = scope.baseUsers?.has(name) && scope.basePromise ? await scope.basePromise.catch(() => undefined) : undefined;
+  return trainingBudget(cost, ownEpochs, base === undefined ? undefined : { key: base.key, cost: base.cost, epochs: scope.baseEpochs });
+}
+
+/** The `epochs` option of parsed plugin options, when they have a numeric one. */
+export function epochsOption(options: unknown): number | undefined {
+  const epochs = typeof options === 'object' && options !== null ? (options as Record<string, unknown>).epochs : undefined;
+  return typeof epochs === 'number' ? epochs : undefined;
 }

@@ -109,6 +109,10 @@ export interface RunScope {
   basePromise?: Promise<BaseModel>;
   /** Parameters of the base model, once loaded. */
   baseParams?: number;
+  /** Epochs of the base model's recipe (the `none` entry's options), once trained; undefined for pretrained weights. */
+  baseEpochs?: number;
+  /** Defense entries whose context asked for the base model (`context.base()`): they inherit its training cost. */
+  baseUsers?: Set<string>;
 }
 
 /** What {@link openRunScope} builds a scope from. */

@@ -4,6 +4,7 @@ import { hashFolder } from '../hash-folder.js';
 import { createPluginContext } from '../plugin-context.js';
 import { scopedLogger } from '../scoped-logger.js';
 import { createThrottle } from '../throttle.js';
+import { epochsOption } from './prepare-defense.js';
 import { messageOf, type RunScope } from './run-scope.js';
 
 const ZERO_COST = { seconds: 0, examples: 0, forwardPasses: 0, backwardPasses: 0, cached: false };
@@ -25,7 +26,10 @@ export function scopePluginContext(scope: RunScope, kind: 'defense' | 'attack', 
     cache: kind === 'defense' ? defenseCache(scope, name) : scope.cache,
     signal: scope.signal,
     entryName: name,
-    base: () => scopeBaseModel(scope),
+    base: () => {
+      if (kind === 'defense') (scope.baseUsers ??= new Set()).add(name);
+      return scopeBaseModel(scope);
+    },
   });
 }
 
@@ -91,6 +95,7 @@ async function loadBase(scope: RunScope): Promise<BaseModel> {
     const options = none ? none.options : parsePluginOptions((await scope.registry.resolveDefense('none', 'base model (defense none)')).plugin, {}, 'base model (defaults of defense none)');
     const context = { ...scopePluginContext(scope, 'defense', none?.name ?? 'none'), rng: scope.random.fork('base') };
     base = await scope.services.trainBaseModel(context, options);
+    scope.baseEpochs = epochsOption(options);
   }
   scope.baseParams = base.model.countParams();
   return base;
