@@ -49,7 +49,7 @@ export async function probeDefense(scope: RunScope, name: string, attackedSurfac
       const x = tf.tensor4d(batch.images, [batch.count, height, width, channels], 'float32');
       const y = tf.tensor1d(batch.labels, 'int32');
       try {
-        probeBatch(tf, { classifier: instance.classifier, surfaces, x, y, classes: scope.dataset.info.classes, rng: random.fork(`batch-${batchIndex}`) }, tally);
+        await probeBatch(tf, { classifier: instance.classifier, surfaces, x, y, classes: scope.dataset.info.classes, rng: random.fork(`batch-${batchIndex}`) }, tally);
       } finally {
         tf.dispose([x, y]);
       }
@@ -70,12 +70,12 @@ export function newProbeTally(): ProbeTally {
  * Probes one batch (the caller owns `x` and `y`): the predictions, each surface's repeat and its zero-gradient
  * count, added to `tally`. Leaves no tensor behind.
  */
-export function probeBatch(tf: TensorFlow, input: { classifier: Classifier; surfaces: readonly AttackSurface[]; x: Tensor4D; y: Tensor1D; classes: number; rng: RandomSource }, tally: ProbeTally): void {
+export async function probeBatch(tf: TensorFlow, input: { classifier: Classifier; surfaces: readonly AttackSurface[]; x: Tensor4D; y: Tensor1D; classes: number; rng: RandomSource }, tally: ProbeTally): Promise<void> {
   const { x, y, rng } = input;
-  probePredictions(tf, input.classifier, x, rng.fork('predict'), tally);
+  await probePredictions(tf, input.classifier, x, rng.fork('predict'), tally);
   for (const surface of input.surfaces) {
-    probeSurfaceRepeat(tf, surface, x, rng.fork(`repeat:${surface.name}`), tally);
-    tally.zero.set(surface.name, (tally.zero.get(surface.name) ?? 0) + zeroGradientCount(tf, surface, x, y, input.classes, rng.fork(`gradient:${surface.name}`)));
+    await probeSurfaceRepeat(tf, surface, x, rng.fork(`repeat:${surface.name}`), tally);
+    tally.zero.set(surface.name, (tally.zero.get(surface.name) ?? 0) + (await zeroGradientCount(tf, surface, x, y, input.classes, rng.fork(`gradient:${surface.name}`))));
   }
 }
 
@@ -90,14 +90,18 @@ export function probesOf(tally: ProbeTally, examples: number, declared: boolean,
 }
 
 /** Predicts the batch several times; counts examples whose rows differ, whose class changes, and rows that are not probabilities. */
-function probePredictions(tf: TensorFlow, classifier: Classifier, x: Tensor4D, rng: RandomSource, tally: ProbeTally): void {
+async function probePredictions(tf: TensorFlow, classifier: Classifier, x: Tensor4D, rng: RandomSource, tally: ProbeTally): Promise<void> {
   const draws: Float32Array[] = [];
   let classes = 0;
   for (let draw = 0; draw < RANDOMNESS_DRAWS; draw += 1) {
     const output = tf.tidy(() => classifier.predict(x, rng.fork(`draw-${draw}`)));
     classes = output.shape[1];
-    draws.push(output.dataSync() as Float32Array);
-    output.dispose();
+    try {
+      // Asynchronous reads: a GPU backend (webgpu in Node) cannot read tensors synchronously.
+      draws.push((await output.data()) as Float32Array);
+    } finally {
+      output.dispose();
+    }
   }
   const count = x.shape[0];
   for (let example = 0; example < count; example += 1) {
@@ -139,16 +143,20 @@ function argMax(values: Float32Array): number {
 }
 
 /** A surface declared deterministic must give the same output twice. */
-function probeSurfaceRepeat(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, rng: RandomSource, tally: ProbeTally): void {
+async function probeSurfaceRepeat(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, rng: RandomSource, tally: ProbeTally): Promise<void> {
   if (surface.randomized) return;
   const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(surface.forward(x, rng.fork('first')), surface.forward(x, rng.fork('second'))))));
-  const value = (difference.dataSync() as Float32Array)[0];
-  difference.dispose();
+  let value: number;
+  try {
+    value = ((await difference.data()) as Float32Array)[0];
+  } finally {
+    difference.dispose();
+  }
   if (!(value <= OUTPUT_TOLERANCE)) tally.undeclared.add(surface.name);
 }
 
 /** Examples of the batch whose loss gradient w.r.t. the input is exactly zero (cross-entropy on the surface's output). */
-function zeroGradientCount(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, classes: number, rng: RandomSource): number {
+async function zeroGradientCount(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, classes: number, rng: RandomSource): Promise<number> {
   const magnitude = tf.tidy(() => {
     const labels = tf.oneHot(tf.cast(y, 'int32'), classes);
     const loss = (input: Tensor) => {
@@ -159,8 +167,12 @@ function zeroGradientCount(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, 
     const gradient = tf.grad(loss)(x);
     return tf.max(tf.abs(gradient), [1, 2, 3]);
   });
-  const values = magnitude.dataSync() as Float32Array;
-  magnitude.dispose();
+  let values: Float32Array;
+  try {
+    values = (await magnitude.data()) as Float32Array;
+  } finally {
+    magnitude.dispose();
+  }
   let zero = 0;
   for (const value of values) if (value === 0) zero += 1;
   return zero;
