@@ -76,6 +76,9 @@ describe.skipIf(!webgpu.available)('webgpu: a PGD step and the smoke preset (slo
     expect(results.backend.webgpu?.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
     expect(results.backend.webgpu?.description.length).toBeGreaterThan(0);
     for (const cell of results.cells) expect(cell.status).toBe('done');
+    // The harness' own reads (defense probes) work on the GPU too: no probe ends in an error.
+    for (const defense of results.defenses) expect(defense.probes, defense.name).toMatchObject({ examples: expect.any(Number) });
+    for (const defense of results.defenses) expect(defense.probes?.error, defense.name).toBeUndefined();
     const reference = await smallSmoke('wasm');
     const clean = (run: RunResults) => Object.fromEntries(run.cells.filter((cell) => cell.epsilon === 0).map((cell) => [`${cell.defense}|${cell.surface}`, cell.result?.correct]));
     const gpu = clean(results);
