@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './attack-types.js';
+export * from './cached-training-cost.js';
 export * from './context-types.js';
 export * from './defense-types.js';
 export * from './errors.js';

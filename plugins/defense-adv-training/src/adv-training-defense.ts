@@ -1,4 +1,4 @@
-import { AdvbenchError, inputError } from '@advbench/core/plugin-api';
+import { AdvbenchError, costFromMetadata } from '@advbench/core/plugin-api';
 import type {
   AttackSurface,
   BaseModel,
@@ -19,15 +19,6 @@ import { learningRateSchedule } from '@advbench/core/plugin-api';
  */
 function logitsSurface(model: LayersModel, description: string): AttackSurface {
   return { name: 'full', description, output: 'logits', randomized: false, exact: true, forward: (x: Tensor4D) => model.apply(x, { training: false }) as Tensor2D };
-}
-
-function costFromMetadata(metadata: Record<string, unknown>, where: string): TrainingCost {
-  const cost = metadata.cost as Partial<TrainingCost> | undefined;
-  const fields = ['seconds', 'examples', 'forwardPasses', 'backwardPasses'] as const;
-  if (!cost || fields.some((field) => typeof cost[field] !== 'number')) {
-    throw inputError('ADVBENCH_ERR_CACHE_ENTRY', `${where}: the cached model has no valid training cost in its metadata; delete the cache entry to retrain`, { details: { metadata } });
-  }
-  return { seconds: cost.seconds!, examples: cost.examples!, forwardPasses: cost.forwardPasses!, backwardPasses: cost.backwardPasses!, cached: false };
 }
 
 /**

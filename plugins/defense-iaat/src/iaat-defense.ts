@@ -1,4 +1,4 @@
-import { AdvbenchError, inputError, learningRateSchedule } from '@advbench/core/plugin-api';
+import { AdvbenchError, costFromMetadata, learningRateSchedule } from '@advbench/core/plugin-api';
 import type { AttackSurface, BaseModel, Classifier, DefenseInstance, LabelledBatch, LayersModel, PluginContext, Tensor1D, Tensor2D, Tensor4D, TrainingCost } from '@advbench/core/plugin-api';
 import type { IaatOptions } from './iaat-options.js';
 import { perExamplePgd } from './per-example-pgd.js';
@@ -25,15 +25,6 @@ function summarize(radii: Float32Array): RadiusSummary {
   const at = (fraction: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]);
   const mean = sorted.length === 0 ? 0 : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
   return { examples: sorted.length, mean, median: at(0.5), percentile90: at(0.9), max: at(1), zeroFraction: sorted.length === 0 ? 0 : sorted.filter((value) => value === 0).length / sorted.length };
-}
-
-function costFromMetadata(metadata: Record<string, unknown>, where: string): TrainingCost {
-  const cost = metadata.cost as Partial<TrainingCost> | undefined;
-  const fields = ['seconds', 'examples', 'forwardPasses', 'backwardPasses'] as const;
-  if (!cost || fields.some((field) => typeof cost[field] !== 'number')) {
-    throw inputError('ADVBENCH_ERR_CACHE_ENTRY', `${where}: the cached model has no valid training cost in its metadata; delete the cache entry to retrain`, { details: { metadata } });
-  }
-  return { seconds: cost.seconds!, examples: cost.examples!, forwardPasses: cost.forwardPasses!, backwardPasses: cost.backwardPasses!, cached: false };
 }
 
 /**

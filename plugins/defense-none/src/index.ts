@@ -9,7 +9,8 @@ import { parseNoneOptions, type NoneOptions } from './none-options.js';
 
 export type { NoneOptions } from './none-options.js';
 export { parseNoneOptions } from './none-options.js';
-export { costFromMetadata, trainBaseModel } from './train-base-model.js';
+export { trainBaseModel } from './train-base-model.js';
+export { costFromMetadata } from '@advbench/core/plugin-api';
 export { createNoneDefense } from './none-defense.js';
 
 /** The `none` defense plugin. */

@@ -1,16 +1,6 @@
-import { inputError, learningRateSchedule } from '@advbench/core/plugin-api';
-import type { BaseModel, LayersModel, PluginContext, TrainingCost } from '@advbench/core/plugin-api';
+import { costFromMetadata, inputError, learningRateSchedule } from '@advbench/core/plugin-api';
+import type { BaseModel, LayersModel, PluginContext } from '@advbench/core/plugin-api';
 import type { NoneOptions } from './none-options.js';
-
-/** Reads the training cost stored in a cache entry's metadata, refusing an entry without one. */
-export function costFromMetadata(metadata: Record<string, unknown>, where: string): TrainingCost {
-  const cost = metadata.cost as Partial<TrainingCost> | undefined;
-  const fields = ['seconds', 'examples', 'forwardPasses', 'backwardPasses'] as const;
-  if (!cost || fields.some((field) => typeof cost[field] !== 'number')) {
-    throw inputError('ADVBENCH_ERR_CACHE_ENTRY', `${where}: the cached model has no valid training cost in its metadata; delete the cache entry to retrain`, { details: { metadata } });
-  }
-  return { seconds: cost.seconds!, examples: cost.examples!, forwardPasses: cost.forwardPasses!, backwardPasses: cost.backwardPasses!, cached: false };
-}
 
 /**
  * Trains the run's undefended base model (the `none` recipe): a fresh model of the run's architecture, standard SGD
