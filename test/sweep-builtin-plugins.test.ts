@@ -31,7 +31,11 @@ describe('the sweep with the built-in plugins (slow: trains every defense of the
     const failures = results.cells.filter((cell) => cell.status !== 'done').map((cell) => `${cell.id}: ${cell.error}`);
     expect(failures).toEqual([]);
     const surfaces = new Set(results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.surface}|${cell.epsilon}`));
-    const expected = ['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => [`${prefix}|0`, `${prefix}|${8 / 255}`]);
+    // One clean cell per defense (its decision rule), each planned surface at 8/255, and INN's adaptive EOT cell on full.
+    const expected = [
+      ...['none', 'adv-training', 'inn'].map((defense) => `${defense}|decision-rule|0`),
+      ...['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2', 'inn|full'].map((prefix) => `${prefix}|${8 / 255}`),
+    ];
     expect([...surfaces].sort()).toEqual(expected.sort());
     for (const cell of results.cells) expect(cell.outcomes).toHaveLength(16);
     expect(results.model.params).toBeGreaterThan(0);

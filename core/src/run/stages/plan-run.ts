@@ -112,7 +112,7 @@ export function planRun(scope: RunScope, identity: RunIdentity, stored: StoredRu
       const cleanAccuracy = cleanAccuracyOf(cells, entry.name);
       const withClean = cleanAccuracy ? { ...base, cleanAccuracy } : base;
       if (before?.status !== 'done') return withClean;
-      const learnt = { description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, evaluation: before.evaluation, ...(before.probes ? { probes: before.probes } : {}) };
+      const learnt = { description: before.description, cost: before.cost, surfaces: before.surfaces, randomized: before.randomized, surfaceDetails: before.surfaceDetails, evaluation: before.evaluation, ...(before.probes ? { probes: before.probes } : {}), ...(before.budget ? { budget: before.budget } : {}) };
       return { ...withClean, status: 'done', ...learnt };
     }),
     cells,
