@@ -6,8 +6,8 @@
 //   npm run build                      # the CLI runs from core/dist
 //   node scripts/bench-queue.mjs [--train-samples 3000] [--test-samples 200] [--shard-size 100] [--no-write]
 //
-// The sweep is the `quick` preset's 3 defenses and 7 epsilons with PGD-20 only, on fewer examples unless given more
-// (`--train-samples 12000 --test-samples 500` is the quick preset itself). Each configuration gets a fresh Redis
+// The sweep is the `quick` preset's 3 defenses and epsilons with PGD-20 only, on fewer examples unless given more
+// (`--train-samples 30000 --test-samples 500` is the quick preset's size). Each configuration gets a fresh Redis
 // (Debian's redis-server on a free port, no persistence), a fresh model cache and a fresh out folder, so both
 // train and compute everything. Workers are started and ready before the coordinator starts; the time is the
 // coordinator's wall time from start to exit. The coordinator's CPU time per job is its overhead per job (it
@@ -133,8 +133,8 @@ Machine: ${cpus().length} logical CPUs, ${cpuModel}; 1-minute load average ${ran
 (the machine is shared with other jobs: a load above 2 means the workers got only part of the 2 cores, and a
 load that differs between the rows skews the ratio). Redis: Debian's redis-server on loopback.
 
-Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), PGD-20 and 7 epsilons, on
-${trainSamples} training and ${testSamples} test examples of Fashion-MNIST${trainSamples === 12000 && testSamples === 500 ? ' (the quick preset itself)' : ' (smaller than the quick preset, 12000 and 500, to fit the time the benchmark had)'}, evaluation batch 50,
+Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), PGD-20 and its epsilons (0 to 32/255), on
+${trainSamples} training and ${testSamples} test examples of Fashion-MNIST${trainSamples === 30000 && testSamples === 500 ? " (the quick preset's size)" : ' (smaller than the quick preset, 30000 and 500, to fit the time the benchmark had)'}, evaluation batch 50,
 cells split into shards of ${shardSize} test examples: ${one.cells} cells, ${one.jobs} jobs (a train and a release job per defense, the shards).
 Each worker runs \`advbench worker --threads 1\` (single-threaded wasm); fresh Redis, model cache and out folder for each row.
 

@@ -76,6 +76,12 @@ describe('bad checkpoints, images and files are refused before work (fault injec
     await expectRefused(['--config', imageFolderConfig('empty', empty)], join(root, 'out-empty'), join(empty, 'val', 'dog'), 'class folder holds no images');
   }, 120_000);
 
+  it("refuses eotAttackOptions an attack's adaptive variant cannot take (exit 2, naming the entry and option), writing nothing", async () => {
+    const config = join(root, 'eot-options.json');
+    writeFileSync(config, JSON.stringify({ preset: 'smoke', attacks: [{ use: 'pgd', options: { steps: 2 } }], eotAttackOptions: { iterations: 3 }, cacheDirectory: join(root, 'cache') }));
+    await expectRefused(['--config', config], join(root, 'never-eot'), 'attacks[0]: adaptive variant', 'iterations');
+  });
+
   it('names a corrupt results.sqlite on re-run (exit 2) and the --seed flag for a bad seed', async () => {
     const out = join(root, 'corrupt-database');
     const store = openStore(out);

@@ -31,17 +31,21 @@ describe('advbench run --preset smoke (slow: two real runs through the CLI)', ()
     expect(results.backend.name).toBe('wasm');
     expect(results.versions.plugins).toMatchObject({ none: expect.any(String), 'adv-training': expect.any(String), inn: expect.any(String), pgd: expect.any(String), transfer: expect.any(String), autoattack: expect.any(String) });
     const planned = results.cells.filter((cell) => !cell.extra).map((cell) => `${cell.defense}|${cell.attack}|${cell.surface}|${cell.epsilon}`).sort();
-    // One clean cell per defense; each attack of the suite once per surface and positive epsilon (apgd and square as
-    // autoattack's members); and, for the randomized INN, each attack that takes eotSamples once more on its full
-    // surface (the adaptive `+eot` cells).
-    const attacks = ['pgd', 'transfer', 'autoattack'];
+    // One clean cell per defense; each white-box attack of the suite once per surface and positive epsilon (apgd and
+    // square as autoattack's members); transfer, which never reads a surface, once per defense on the decision rule;
+    // and, for the randomized INN, each attack that takes eotSamples once more on its full surface (the adaptive
+    // `+eot` cells).
+    const attacks = ['pgd', 'autoattack'];
     const epsilons = [8 / 255, 32 / 255];
     const expected = [
       ...['none', 'adv-training', 'inn'].map((defense) => `${defense}|clean|decision-rule|0`),
-      ...['none|full', 'adv-training|full', 'inn|inn1', 'inn|inn2'].flatMap((prefix) => {
+      ...['none', 'adv-training', 'inn'].flatMap((defense) => epsilons.map((epsilon) => `${defense}|transfer|decision-rule|${epsilon}`)),
+      ...['none|full', 'adv-training|full'].flatMap((prefix) => {
         const [defense, surface] = prefix.split('|');
         return attacks.flatMap((attack) => epsilons.map((epsilon) => `${defense}|${attack}|${surface}|${epsilon}`));
       }),
+      // autoattack is adaptive-only: on INN it runs only as autoattack+eot on full (its inn1/inn2 cells left the plan).
+      ...['inn1', 'inn2'].flatMap((surface) => epsilons.map((epsilon) => `inn|pgd|${surface}|${epsilon}`)),
       ...['pgd', 'autoattack'].flatMap((attack) => epsilons.map((epsilon) => `inn|${attack}+eot|full|${epsilon}`)),
     ].sort();
     expect(planned).toEqual(expected);
@@ -50,7 +54,8 @@ describe('advbench run --preset smoke (slow: two real runs through the CLI)', ()
     for (const cell of ensemble) expect(cell.members?.map((member) => member.name).length).toBeGreaterThanOrEqual(2);
     for (const cell of ensemble) expect(cell.attackCost?.judgeCalls).toBeGreaterThan(0);
     expect(ensemble.filter((cell) => cell.defense === 'none').flatMap((cell) => cell.members!.map((member) => member.name))).toContain('square');
-    expect(ensemble.filter((cell) => cell.defense === 'inn').flatMap((cell) => cell.members!.map((member) => member.name))).toContain('apgd-dlr');
+    const adaptiveEnsemble = results.cells.filter((cell) => cell.attack === 'autoattack+eot');
+    expect(adaptiveEnsemble.flatMap((cell) => cell.members!.map((member) => member.name))).toContain('apgd-dlr');
     for (const cell of results.cells) {
       expect(cell.status).toBe('done');
       expect(cell.result?.samples).toBe(32);

@@ -42,6 +42,14 @@ describe('loadRunSpec', () => {
     await expect(loadRunSpec({ configPath: writeConfig('{ not json'), overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, code: 'ADVBENCH_ERR_CONFIG_JSON' });
   });
 
+  it("reads an attack entry's adaptiveOptions and adaptiveOnly, and refuses them where they do not belong (exit 2)", async () => {
+    const spec = await loadRunSpec({ configPath: writeConfig({ attacks: [{ use: 'pgd', adaptiveOptions: { steps: 10 } }, { use: 'autoattack', adaptiveOnly: true }] }), overrides: {}, cwd: '/' });
+    expect(spec.attacks.map((entry) => [entry.name, entry.adaptiveOptions, entry.adaptiveOnly])).toEqual([['pgd', { steps: 10 }, undefined], ['autoattack', undefined, true]]);
+    await expect(loadRunSpec({ configPath: writeConfig({ attacks: [{ use: 'autoattack', adaptiveOnly: 'yes' }] }), overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('attacks[0].adaptiveOnly must be true or false') });
+    await expect(loadRunSpec({ configPath: writeConfig({ attacks: [{ use: 'pgd', adaptiveOptions: 3 }] }), overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('attacks[0].adaptiveOptions must be an object') });
+    await expect(loadRunSpec({ configPath: writeConfig({ defenses: [{ use: 'inn', adaptiveOnly: true }] }), overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('defenses[0].adaptiveOnly is not a known key') });
+  });
+
   it('requires the paper preset paths', async () => {
     await expect(loadRunSpec({ preset: 'paper', overrides: {}, cwd: '/' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('dataset.use must be set') });
     const spec = await loadRunSpec({ preset: 'paper', overrides: { dataset: 'imagenet:/data/imagenet', weights: '/models/resnet152' }, cwd: '/' });

@@ -8,6 +8,18 @@ export interface PluginEntrySpec {
   options: Record<string, unknown>;
   /** Defenses only: the surfaces to attack (default: the defense's own default surfaces). */
   surfaces?: string[];
+  /**
+   * Attacks only: options merged into this entry's adaptive variant (`<attack>+eot`) after `eotSamples` and the
+   * run's `eotAttackOptions`, for settings only this attack has (`{ "steps": 10 }` for PGD, `{ "iterations": 10 }`
+   * for APGD-based attacks).
+   */
+  adaptiveOptions?: Record<string, unknown>;
+  /**
+   * Attacks only: on a defense that gets adaptive cells (its decision rule is randomized), run this attack only as
+   * its adaptive variant on `full`, not on the defense's other surfaces (AutoAttack's `rand` version attacks the whole
+   * randomized decision rule). Ignored for an attack without an adaptive variant.
+   */
+  adaptiveOnly?: boolean;
 }
 
 /** The dataset part of a run. */

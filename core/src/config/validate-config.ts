@@ -163,7 +163,7 @@ function pluginBaseName(reference: string): string {
 function readEntry(value: unknown, where: string, isDefense: boolean): PluginEntrySpec {
   if (typeof value === 'string') return { use: requiredString(value, where), name: '', options: {} };
   const record = asRecord(value, where);
-  checkKeys(record, isDefense ? ['use', 'name', 'options', 'surfaces'] : ['use', 'name', 'options'], where);
+  checkKeys(record, isDefense ? ['use', 'name', 'options', 'surfaces'] : ['use', 'name', 'options', 'adaptiveOptions', 'adaptiveOnly'], where);
   const options = record.options === undefined ? {} : asRecord(record.options, `${where}.options`);
   const name = optionalString(record.name, `${where}.name`);
   if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
@@ -171,6 +171,11 @@ function readEntry(value: unknown, where: string, isDefense: boolean): PluginEnt
   }
   const entry: PluginEntrySpec = { use: requiredString(record.use, `${where}.use`), name: name ?? '', options };
   if (isDefense && record.surfaces !== undefined) entry.surfaces = readStringList(record.surfaces, `${where}.surfaces`);
+  if (!isDefense && record.adaptiveOptions !== undefined) entry.adaptiveOptions = readObject(record.adaptiveOptions, `${where}.adaptiveOptions`);
+  if (!isDefense && record.adaptiveOnly !== undefined) {
+    if (typeof record.adaptiveOnly !== 'boolean') throw wrongType(`${where}.adaptiveOnly`, 'true or false', record.adaptiveOnly);
+    entry.adaptiveOnly = record.adaptiveOnly;
+  }
   return entry;
 }
 

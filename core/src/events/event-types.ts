@@ -87,6 +87,15 @@ export interface DefenseChecksEvent extends EventBase {
   /** Best-known robust accuracy per epsilon so far. */
   bestKnown: BestKnownPoint[];
 }
+/** Cells left the plan: a defense found randomized runs its adaptive-only attacks on `full` instead of its other surfaces. */
+export interface CellsDroppedEvent extends EventBase {
+  type: 'cells-dropped';
+  defense: string;
+  /** Ids of the cells removed from the plan. */
+  cellIds: string[];
+  /** Why, in words. */
+  reason: string;
+}
 /** The run ended. */
 export interface RunEndEvent extends EventBase {
   type: 'run-end';
@@ -127,6 +136,7 @@ export type RunEvent =
   | CellProgressEvent
   | CellEndEvent
   | DefenseChecksEvent
+  | CellsDroppedEvent
   | RunEndEvent
   | ErrorEvent
   | MemoryEvent;

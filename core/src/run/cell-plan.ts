@@ -28,6 +28,17 @@ export interface PlannedAttack {
   plugin: string;
   /** True for an adaptive (EOT) variant: planned only on adaptive defenses' `full` surface. */
   adaptive?: boolean;
+  /**
+   * True for an attack that never reads the attacked surface (a transfer attack, a score-based black-box one: it
+   * queries `classifier.predict` or crafts on a source): planned once per defense and epsilon, on the decision rule
+   * ({@link CLEAN_SURFACE}), instead of once per surface with identical results.
+   */
+  surfaceIndependent?: boolean;
+  /**
+   * True when the attack entry asks for its adaptive variant only (`adaptiveOnly` in the config): on a defense that
+   * gets adaptive cells it runs as `<attack>+eot` on `full` and not on the defense's other surfaces.
+   */
+  adaptiveOnly?: boolean;
 }
 
 /** The stable id of a cell. */
@@ -52,7 +63,9 @@ export function judgeSeed(masterSeed: number, defense: string, firstPosition: nu
 /**
  * Plans every cell of a run as `pending`: for each defense one `clean` cell when 0 is among the epsilons (no
  * attack, judged once with the real decision rule), then each non-adaptive attack on each of its surfaces at each
- * positive epsilon, then, for an adaptive defense, each adaptive attack on `full` at each positive epsilon.
+ * positive epsilon (a surface-independent attack once, on the decision rule; on an adaptive defense, attacks
+ * marked `adaptiveOnly` are left to their adaptive variant), then, for an adaptive defense, each adaptive attack on
+ * `full` at each positive epsilon.
  */
 export function planCells(input: { seed: number; epsilons: number[]; defenses: PlannedDefense[]; attacks: PlannedAttack[] }): CellResult[] {
   const cells: CellResult[] = [];
@@ -63,10 +76,14 @@ export function planCells(input: { seed: number; epsilons: number[]; defenses: P
   };
   for (const defense of input.defenses) {
     if (input.epsilons.includes(0)) add(defense.name, CLEAN_ATTACK, 'none', CLEAN_SURFACE, 0);
+    const plain = input.attacks.filter((candidate) => !candidate.adaptive && !(defense.adaptive && candidate.adaptiveOnly));
     for (const surface of defense.surfaces) {
-      for (const attack of input.attacks.filter((candidate) => !candidate.adaptive)) {
+      for (const attack of plain.filter((candidate) => !candidate.surfaceIndependent)) {
         for (const epsilon of positive) add(defense.name, attack.name, attack.plugin, surface, epsilon);
       }
+    }
+    for (const attack of plain.filter((candidate) => candidate.surfaceIndependent)) {
+      for (const epsilon of positive) add(defense.name, attack.name, attack.plugin, CLEAN_SURFACE, epsilon);
     }
     if (!defense.adaptive) continue;
     for (const attack of input.attacks.filter((candidate) => candidate.adaptive)) {

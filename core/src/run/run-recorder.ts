@@ -98,6 +98,26 @@ export class RunRecorder {
     return added;
   }
 
+  /**
+   * Re-plans a defense once it is known to be randomized: adds the cells of `planned` not planned yet (its adaptive
+   * cells, {@link addCells}) and drops its sweep cells that are not done and no longer in `planned` (attacks marked
+   * `adaptiveOnly` leave its other surfaces). Returns both, in plan order.
+   */
+  replanCells(defense: string, planned: CellResult[]): { added: CellResult[]; dropped: CellResult[] } {
+    const wanted = new Set(planned.map((cell) => cell.id));
+    const dropped = this.results.cells.filter((cell) => cell.defense === defense && cell.extra === undefined && cell.status !== 'done' && !wanted.has(cell.id));
+    if (dropped.length > 0) {
+      const gone = new Set(dropped.map((cell) => cell.id));
+      // In place: others hold this array.
+      const cells = this.results.cells;
+      for (let position = cells.length - 1; position >= 0; position -= 1) if (gone.has(cells[position].id)) cells.splice(position, 1);
+      this.store.dropCells([...gone]);
+      const reason = `adaptive-only attacks (${[...new Set(dropped.map((cell) => cell.attack))].join(', ')}) run on the adaptive surface instead`;
+      this.store.recordEvent(this.emit({ type: 'cells-dropped', defense, cellIds: [...gone], reason }));
+    }
+    return { added: this.addCells(defense, planned), dropped };
+  }
+
   /** Marks a cell running with its attack's settings and announces `cell-start`; returns the running cell. */
   startCell(planned: CellResult, attackSettings: Record<string, unknown>, position: { index: number; total: number }, worker?: string): CellResult {
     const cell: CellResult = { ...planned, status: 'running', error: undefined, result: undefined, outcomes: undefined, attackSettings };

@@ -20,6 +20,7 @@ import { surfacesOf } from './stages/create-defenses.js';
 import { planCheckCells } from './stages/plan-check-cells.js';
 import { prepareDefense } from './stages/prepare-defense.js';
 import { probeDefense } from './stages/probe-defense.js';
+import { CLEAN_SURFACE } from './cell-plan.js';
 import { releaseDefense } from './stages/release-defense.js';
 import { messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
@@ -97,8 +98,9 @@ export class SweepRunner {
           this.recordMemory('prepare', entry.name);
           // A randomized defense, once known, also gets its adaptive (EOT) cells.
           if (outcome.evaluation.adaptive) {
-            const added = recorder.addCells(entry.name, planDefenseCells(scope, entry, true));
+            const { added, dropped } = recorder.replanCells(entry.name, planDefenseCells(scope, entry, true));
             if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
+            if (dropped.length > 0) this.logger.info(`${entry.name}: ${dropped.length} cell(s) of adaptive-only attacks (${[...new Set(dropped.map((cell) => cell.attack))].join(', ')}) leave its other surfaces: they run on '${added[0]?.surface ?? 'full'}' with EOT instead`, { defense: entry.name });
           }
           await this.probe(scope, recorder, entry);
         }
@@ -107,6 +109,9 @@ export class SweepRunner {
       const cells = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.status !== 'done');
       const planned = new Set(todo.map((cell) => cell.id));
       todo.push(...cells.filter((cell) => !planned.has(cell.id)));
+      // ... and drop some (adaptive-only attacks' cells on its other surfaces).
+      const present = new Set(recorder.results.cells.map((cell) => cell.id));
+      for (let position = todo.length - 1; position >= 0; position -= 1) if (!present.has(todo[position].id)) todo.splice(position, 1);
       for (const cell of cells) {
         if (this.signal.aborted) return true;
         index += 1;
@@ -126,7 +131,8 @@ export class SweepRunner {
    */
   private async probe(scope: RunScope, recorder: RunRecorder, entry: DefenseEntry): Promise<void> {
     const sweep = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.extra === undefined);
-    const attacked = [...new Set([...surfacesOf(scope, entry), ...sweep.filter((cell) => cell.epsilon > 0).map((cell) => cell.surface)])];
+    // Surface-independent attacks' cells name the decision rule, which is not a surface of the defense's own.
+    const attacked = [...new Set([...surfacesOf(scope, entry), ...sweep.filter((cell) => cell.epsilon > 0 && cell.surface !== CLEAN_SURFACE).map((cell) => cell.surface)])];
     const probes = await probeDefense(scope, entry.name, attacked);
     const randomized = entry.instance!.surfaces().filter((surface) => surface.randomized && attacked.includes(surface.name)).map((surface) => surface.name);
     recorder.recordProbes(entry.name, probes, planCheckCells(scope, entry, sweep, randomized));

@@ -136,6 +136,13 @@ export class ResultStore {
     transaction();
   }
 
+  /** Removes planned cells that are no longer part of the plan (their outcomes go with them). */
+  dropCells(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const remove = this.database.prepare('DELETE FROM cells WHERE id = ?');
+    this.database.transaction(() => ids.forEach((id) => remove.run(id)))();
+  }
+
   /** Updates the run's metadata (status, times, backend...) without touching defenses or cells. */
   updateRun(results: RunResults): void {
     this.writeMetadata(results);

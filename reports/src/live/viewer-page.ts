@@ -131,6 +131,10 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 6p
       case 'defense-checks':
         if (state.results) state.results.defenses.forEach(function (d) { if (d.name === message.defense) { d.checks = message.checks; d.bestKnown = message.bestKnown; } });
         break;
+      case 'cells-dropped':
+        if (state.results) state.results.cells = state.results.cells.filter(function (c) { return message.cellIds.indexOf(c.id) < 0; });
+        refreshChart();
+        break;
       case 'run-end': if (state.results) state.results.status = message.status; state.current = null; state.ended = true; break;
       case 'chart':
         if (chartTimer !== null) { clearTimeout(chartTimer); chartTimer = null; }

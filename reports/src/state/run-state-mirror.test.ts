@@ -47,4 +47,11 @@ describe('RunStateMirror', () => {
     expect(mirror.results!.defenses[1].status).toBe('failed');
     expect(mirror.results!.defenses[1].error).toContain('out of memory');
   });
+
+  it('removes the cells a cells-dropped event names from the plan', () => {
+    const mirror = new RunStateMirror(sampleRunResults({ finishedCells: 0 }));
+    const [first, second, ...rest] = mirror.results!.cells;
+    mirror.apply({ type: 'cells-dropped', defense: first.defense, cellIds: [first.id, second.id], reason: 'adaptive-only', sequence: 1, time: 't', runId: 'r' });
+    expect(mirror.results!.cells.map((cell) => cell.id)).toEqual(rest.map((cell) => cell.id));
+  });
 });

@@ -69,6 +69,11 @@ export class RunStateMirror {
         if (defense !== undefined) Object.assign(defense, { checks: structuredClone(event.checks), bestKnown: structuredClone(event.bestKnown) });
         break;
       }
+      case 'cells-dropped': {
+        const dropped = new Set(event.cellIds);
+        results.cells = results.cells.filter((cell) => !dropped.has(cell.id));
+        break;
+      }
       case 'run-end':
         results.status = event.status;
         this.currentCell = undefined;

@@ -1,6 +1,7 @@
 import type { AccuracyEstimate, CellResult } from '../../store/result-types.js';
 import type { CheckId, CheckInput, CheckResult, CheckVerdict } from '../analysis-types.js';
 import { formatBudget } from '../format-budget.js';
+import { memberCells } from '../member-cells.js';
 import { clearlyBelow, describeEstimate, estimateOutcomes, outcomesByExample, pairedEstimate } from '../outcome-statistics.js';
 
 /** A verdict object. */
@@ -77,7 +78,8 @@ export function compareFamilies(
   id: CheckId,
   families: { lower: (cell: CellResult) => boolean; upper: (cell: CellResult) => boolean; lowerName: string; upperName: string; missing: string; remedy: string },
 ): CheckResult {
-  const cells = finishedAttackCells(input);
+  // A composite's members count as cells of their own attack (their running accuracy: memberCells).
+  const cells = finishedAttackCells(input).flatMap((cell) => [cell, ...memberCells(cell)]);
   const epsilons = [...new Set(cells.map((cell) => cell.epsilon))].sort((left, right) => left - right);
   let compared = 0;
   let widest: FlaggedGap | undefined;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { CellResult } from '../../store/result-types.js';
+import { estimateOutcomes } from '../outcome-statistics.js';
 import { checkInput, doneCell, outcomes } from '../testing/hand-built-cells.js';
 import { blackBoxBeatsWhiteBoxCheck } from './black-box-beats-white-box.js';
 import { marginBeatsCeCheck } from './margin-beats-ce.js';
@@ -50,5 +52,28 @@ describe('margin-beats-ce', () => {
     const ce = doneCell({ attack: 'apgd-ce', plugin: 'apgd', epsilon: eps, outcomes: outcomes(80, 100), settings: { loss: 'ce', iterations: 100 } });
     expect(marginBeatsCeCheck.evaluate(checkInput([pgd(85), ce, dlr(5)])).verdict).toBe('flag');
     expect(marginBeatsCeCheck.evaluate(checkInput([pgd(85), ce, dlr(78)])).verdict).toBe('pass');
+  });
+});
+
+describe('ensemble members count as cells of their own attack', () => {
+  // AutoAttack standard on 100 examples: APGD-CE leaves 60 correct; Square, run on those survivors, breaks 50 more.
+  const member = (name: string, ran: Array<number | null>) => ({ name, outcomes: ran, result: estimateOutcomes([0]), resultAfter: estimateOutcomes([0]), cost: { forwardPasses: 0, backwardPasses: 0, queries: 0, judgeCalls: 0, seconds: 0 } });
+  const ensemble = (squareBreaks: number): CellResult => {
+    const apgd = Array.from({ length: 100 }, (_, index) => (index < 60 ? 1 : 0));
+    const square = apgd.map((value, index) => (value === 1 ? (index < squareBreaks ? 0 : 1) : null));
+    return {
+      ...doneCell({ attack: 'autoattack', plugin: 'autoattack', epsilon: eps, outcomes: square.map((value) => value ?? 0), settings: { members: { standard: [{ name: 'apgd-ce', use: 'apgd', options: { loss: 'ce', iterations: 10 } }, { name: 'square', use: 'square', options: { queries: 50 } }] } } }),
+      members: [member('apgd-ce', apgd), member('square', square)],
+    };
+  };
+  it("flags Square, inside AutoAttack, when it breaks many of the white-box members' survivors", () => {
+    const result = blackBoxBeatsWhiteBoxCheck.evaluate(checkInput([ensemble(50)]));
+    expect(result.verdict).toBe('flag');
+    expect(result.detail).toContain('autoattack/square');
+  });
+  it('passes when Square adds little, and is not-run without any black-box member', () => {
+    expect(blackBoxBeatsWhiteBoxCheck.evaluate(checkInput([ensemble(2)])).verdict).toBe('pass');
+    const withoutSquare = { ...ensemble(2), members: ensemble(2).members!.slice(0, 1) };
+    expect(blackBoxBeatsWhiteBoxCheck.evaluate(checkInput([withoutSquare])).verdict).toBe('not-run');
   });
 });

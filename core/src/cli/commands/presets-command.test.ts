@@ -59,7 +59,7 @@ describe('advbench presets', () => {
 
   it('writes epsilons as k/255, names what the paper preset needs filled in, and refuses unknown presets with exit 2', async () => {
     const quick = JSON.parse((await advbench('presets', 'show', 'quick', '--json')).stdout) as { epsilons: unknown[] };
-    expect(quick.epsilons).toEqual([0, '1/255', '2/255', '4/255', '8/255', '16/255', '32/255']);
+    expect(quick.epsilons).toEqual([0, '2/255', '4/255', '8/255', '16/255', '32/255']);
     const paper = await advbench('presets', 'show', 'paper');
     expect(paper.code).toBe(0);
     expect(paper.stdout).toContain('# fill in before running: dataset.use, model.weights');

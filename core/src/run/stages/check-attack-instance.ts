@@ -1,7 +1,7 @@
 import type { AttackInstance } from '../../plugin-api/index.js';
 import { canonicalJson } from '../../cache/canonical-json.js';
 import { parsePluginOptions } from '../../plugins/plugin-options.js';
-import { messageOf, type RunScope } from './run-scope.js';
+import { adaptiveVariantOptions, messageOf, type RunScope } from './run-scope.js';
 import { attackInstance, scopePluginContext } from './scope-plugin-context.js';
 
 const created = new WeakMap<RunScope, Map<string, Promise<AttackInstance>>>();
@@ -17,7 +17,7 @@ export function checkAttackInstance(scope: RunScope, name: string, overrides: Re
   // An adaptive variant (EOT on `full`) is its configured entry with the run's EOT options on top.
   const configured = scope.spec.attacks.find((candidate) => candidate.name === (entry?.adaptiveOf ?? name));
   if (!entry || !configured) return Promise.reject(new Error(`unknown attack entry ${name}`));
-  const raw = entry.adaptiveOf === undefined ? configured.options : { ...configured.options, eotSamples: scope.spec.eotSamples, ...scope.spec.eotAttackOptions };
+  const raw = entry.adaptiveOf === undefined ? configured.options : adaptiveVariantOptions(scope.spec, configured);
   const key = `${name}|${canonicalJson(overrides)}`;
   let instances = created.get(scope);
   if (!instances) created.set(scope, (instances = new Map()));

@@ -1,7 +1,8 @@
 import { AdvbenchError, type AttackStepProgress } from '../../plugin-api/index.js';
 import { createRandom } from '../../random/seeded-random.js';
 import type { CellResult } from '../../store/result-types.js';
-import { CLEAN_ATTACK, judgeSeed } from '../cell-plan.js';
+import { CLEAN_ATTACK, CLEAN_SURFACE, judgeSeed } from '../cell-plan.js';
+import { decisionRuleSurface } from './decision-rule-surface.js';
 import { evaluateBatch } from '../evaluate-batch.js';
 import { createThrottle } from '../throttle.js';
 import { foldAttackReport, type ReportedAttack } from './attack-reports.js';
@@ -72,7 +73,7 @@ export async function computeCell(scope: RunScope, planned: CellResult, options:
   }
   const started = Date.now();
   const clean = planned.attack === CLEAN_ATTACK;
-  const surface = clean ? undefined : instance.surfaces().find((candidate) => candidate.name === planned.surface);
+  const surface = clean ? undefined : planned.surface === CLEAN_SURFACE ? decisionRuleSurface(tf, instance.classifier) : instance.surfaces().find((candidate) => candidate.name === planned.surface);
   if (!clean && !surface) {
     const offered = instance.surfaces().map((candidate) => candidate.name).join(', ');
     throw new AdvbenchError('ADVBENCH_ERR_UNKNOWN_SURFACE', `${planned.defense} offers no surface '${planned.surface}' (it offers: ${offered})`);

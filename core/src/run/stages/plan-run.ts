@@ -1,11 +1,12 @@
 import { RESULTS_SCHEMA_VERSION, type CellResult, type DefenseResult, type RunResults } from '../../store/result-types.js';
 import { ADVBENCH_VERSION } from '../advbench-version.js';
 import { planCells } from '../cell-plan.js';
+import { attackPluginKind } from '../../analysis/attack-kind.js';
 import { stampChange } from '../plugin-stamp.js';
 import { cleanAccuracyOf } from './clean-accuracy.js';
 import { surfacesOf } from './create-defenses.js';
 import { planCheckCells } from './plan-check-cells.js';
-import type { DefenseEntry, RunScope } from './run-scope.js';
+import { ADAPTIVE_SUFFIX, type AttackEntry, type DefenseEntry, type RunScope } from './run-scope.js';
 
 /** Identity of the run being executed (decided before the scope exists). */
 export interface RunIdentity {
@@ -38,12 +39,28 @@ export function planDefenseCells(scope: RunScope, entry: DefenseEntry, adaptive:
     seed: scope.spec.seed,
     epsilons: scope.spec.epsilons,
     defenses: [{ name: entry.name, surfaces: surfacesOf(scope, entry), adaptive }],
-    attacks: [...scope.attacks.values()].map((attack) => ({ name: attack.name, plugin: attack.loaded.plugin.id, adaptive: attack.adaptiveOf !== undefined })),
+    attacks: [...scope.attacks.values()].map((attack) => ({
+      name: attack.name,
+      plugin: attack.loaded.plugin.id,
+      adaptive: attack.adaptiveOf !== undefined,
+      surfaceIndependent: isSurfaceIndependent(attack),
+      adaptiveOnly: attack.adaptiveOf === undefined && scope.spec.attacks.find((spec) => spec.name === attack.name)?.adaptiveOnly === true && scope.attacks.has(`${attack.name}${ADAPTIVE_SUFFIX}`),
+    })),
   });
   return cells.map((cell) => {
     const attack = scope.attacks.get(cell.attack);
     return { ...cell, plugins: { defense: entry.stamp, ...(attack ? { attack: attack.stamp } : {}) } };
   });
+}
+
+/**
+ * True for an attack that never reads the surface it is given: a transfer attack or a score-based black-box one
+ * (by its plugin id or a `threatModel` option, as the checks classify attacks: {@link attackPluginKind}).
+ */
+export function isSurfaceIndependent(attack: AttackEntry): boolean {
+  const options = typeof attack.options === 'object' && attack.options !== null ? (attack.options as Record<string, unknown>) : {};
+  const { threatModel } = attackPluginKind(attack.loaded.plugin.id, options);
+  return threatModel === 'transfer' || threatModel === 'black-box';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { FileModelCache } from '../../cache/model-cache.js';
 import type { SelectedBackend } from '../../compute/select-backend.js';
-import type { RunSpec } from '../../config/run-spec.js';
+import type { PluginEntrySpec, RunSpec } from '../../config/run-spec.js';
 import type { Dataset } from '../../data/dataset-types.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type {
@@ -65,6 +65,14 @@ export interface AttackEntry {
 
 /** Suffix of the adaptive (EOT) variant of an attack entry. */
 export const ADAPTIVE_SUFFIX = '+eot';
+
+/**
+ * The raw options of an attack entry's adaptive variant: its options, then `eotSamples: spec.eotSamples`, then the
+ * run's `eotAttackOptions`, then the entry's own `adaptiveOptions`.
+ */
+export function adaptiveVariantOptions(spec: RunSpec, entry: PluginEntrySpec): Record<string, unknown> {
+  return { ...entry.options, eotSamples: spec.eotSamples, ...spec.eotAttackOptions, ...(entry.adaptiveOptions ?? {}) };
+}
 
 /**
  * Everything the run's stages work with, rebuilt from the {@link RunSpec} alone by {@link openRunScope}: the
@@ -163,16 +171,17 @@ export async function resolveRunEntries(spec: RunSpec, registry: PluginRegistry,
     attacks.set(entry.name, { name: entry.name, loaded, options, stamp: await stampPlugin(loaded, options, registry.cwd) });
   }
   if (spec.eotSamples > 0) {
-    for (const entry of spec.attacks) {
+    for (const [index, entry] of spec.attacks.entries()) {
       const loaded = attacks.get(entry.name)!.loaded;
       // Attacks that take no `eotSamples` option (black-box ones, say) get no adaptive variant.
-      let options: unknown;
       try {
-        options = parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples, ...spec.eotAttackOptions }, `attacks: adaptive variant of ${entry.name}`);
+        parsePluginOptions(loaded.plugin, { ...entry.options, eotSamples: spec.eotSamples }, `attacks[${index}]: adaptive variant`);
       } catch {
         logger.debug(`attack ${entry.name} takes no eotSamples option: no adaptive variant`);
         continue;
       }
+      // One that takes it but refuses the run's or the entry's adaptive options is a config error, not a silent skip.
+      const options = parsePluginOptions(loaded.plugin, adaptiveVariantOptions(spec, entry), `attacks[${index}]: adaptive variant (options + eotSamples + eotAttackOptions + adaptiveOptions)`);
       const name = `${entry.name}${ADAPTIVE_SUFFIX}`;
       attacks.set(name, { name, loaded, options, adaptiveOf: entry.name, stamp: await stampPlugin(loaded, options, registry.cwd) });
     }
