@@ -2,7 +2,7 @@
 // settings; a stratified test subset): the clean accuracy's draw-to-draw spread for several judge-draw counts, and
 // the accuracy of PGD with EOT on the `full` surface for several EOT sample and step counts (convergence), with the
 // seconds each took (stacked and sequential EOT). Usage: node scripts/measure-adaptive-evaluation.mjs [--n 500]
-// [--train-samples 12000] [--attack-n 100] [--epsilons 8,16] [--grid 4x10,8x10,4x20] [--seeds 4] [--draws 1,4,8]. Prints JSON lines.
+// [--train-samples 12000] [--attack-n 100] [--epsilons 8,16] [--grid 4x10,8x10,4x20 | none] [--seeds 4] [--draws 1,4,8]. Prints JSON lines.
 /* global AbortController */
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
@@ -78,7 +78,7 @@ for (const draws of values.draws === 'none' ? [] : values.draws.split(',').map(N
 const pgd = (await scope.registry.resolveAttack('pgd', 'measure')).plugin;
 const full = instance.surfaces().find((surface) => surface.name === 'full');
 for (const epsilon of values.epsilons.split(',').map((value) => Number(value) / 255)) {
-  for (const cell of values.grid.split(',')) {
+  for (const cell of values.grid === 'none' ? [] : values.grid.split(',')) {
     const [eotSamples, steps] = cell.split('x').map(Number);
     for (const stacking of values.stacking.split(',')) {
       const attack = pgd.create({ tf, rng: createRandom(0) }, pgd.parseOptions({ steps, eotSamples, eotStacked: stacking === 'stacked' }));

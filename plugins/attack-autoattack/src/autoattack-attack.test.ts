@@ -21,6 +21,19 @@ function shifting(shift: number, seen: number[][]): AttackInstance {
   };
 }
 
+/** A member that judges its input twice through the harness, reports those calls as its cost, and returns it. */
+function judging(): AttackInstance {
+  return {
+    describe: () => ({}),
+    run: async ({ x, judge, report }) => {
+      await judge!(x);
+      await judge!(x);
+      report?.({ cost: { forwardPasses: 1, backwardPasses: 0, queries: 0, judgeCalls: 2, seconds: 0 } });
+      return x.clone();
+    },
+  };
+}
+
 /** Correct while the mean pixel is below `threshold` (per example). */
 function thresholdClassifier(threshold: number, randomized = false): Classifier {
   return {
@@ -60,6 +73,26 @@ describe('autoattack ensemble', () => {
     adversarial.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
+  });
+
+  it("counts a member's judge calls once: they go through the ensemble's own judge", async () => {
+    let harnessCalls = 0;
+    const classifier = thresholdClassifier(0.49);
+    const context = { tf, attacks: { create: async () => judging() } } as never;
+    const ensemble = createAutoAttack(context, parseAutoAttackOptions({ members: [{ name: 'first', use: 'first' }, { name: 'second', use: 'second' }] }));
+    const x = tf.fill([2, 2, 2, 1], 0.3) as Tensor4D;
+    const y = tf.tensor1d([0, 0], 'int32');
+    const reports: AttackReport[] = [];
+    const judge = async (candidates: Tensor4D): Promise<Float32Array> => {
+      harnessCalls += 1;
+      return tf.tidy(() => tf.cast(tf.equal(tf.argMax(classifier.predict(candidates, createRandom(0)), 1), y), 'float32')).data() as Promise<Float32Array>;
+    };
+    const adversarial = await ensemble.run({ surface, classifier, x, y, epsilon: 0.1, rng: createRandom(1), judge, report: (report) => reports.push(report) });
+    // The ensemble's clean judgement, each member's two calls and its judgement after each member: 1 + 2 x (2 + 1).
+    expect(harnessCalls).toBe(7);
+    expect(reports[0].cost.judgeCalls).toBe(harnessCalls);
+    expect(reports[0].members!.map((member) => member.cost.judgeCalls)).toEqual([2, 2]);
+    tf.dispose([adversarial, x, y]);
   });
 
   it('picks the rand version (APGD-CE and APGD-DLR with EOT) for randomized defenses, standard otherwise', async () => {

@@ -136,7 +136,8 @@ async function runEnsemble(tf: TensorFlow, members: Member[], input: AttackInput
         }
         memberCost.seconds = (Date.now() - started) / 1000;
       }
-      for (const key of ['forwardPasses', 'backwardPasses', 'queries', 'judgeCalls'] as const) cost[key] += memberCost[key];
+      // A member's own judge calls went through `judge` above and are counted there already.
+      for (const key of ['forwardPasses', 'backwardPasses', 'queries'] as const) cost[key] += memberCost[key];
       outcomes.push({ name: member.spec.name, correct: own, cost: memberCost });
     }
     return { best, cost, report: { cost, members: outcomes } };
