@@ -56,8 +56,8 @@ export const PRESETS: Readonly<Record<string, RawConfig>> = Object.freeze({
     epsilons: [0, 2 / 255, 4 / 255, 8 / 255, 16 / 255, 32 / 255],
     seed: 0,
     evalBatchSize: 100,
-    // 4 paired judge draws: the clean accuracy's draw-to-draw spread is about 0.8 points at n = 500 (measured 2.1 with
-    // 1 draw and 0.8 with 8 on 300 images, docs/benchmarks.md; scaled by 1/sqrt(draws x n)), under 1 point.
+    // 4 paired judge draws: the clean accuracy's draw-to-draw spread is 0.83 points at n = 500, under 1 point (measured
+    // over 8 judge streams on the quick INN: 1.05 with 1 draw, 0.57 with 8; docs/benchmarks.md).
     judgeDraws: 4,
     // The adaptive attacks on INN's full surface: EOT-2 (PGD-10, APGD-10). Converged on a subset (docs/benchmarks.md):
     // at 8/255 EOT-4 and EOT-8 lower accuracy by 0.5 points, far inside the Wilson interval; EOT-8 PGD-20 costs 8x as much.
