@@ -4,9 +4,10 @@
 // in one run of this script; writes its section of docs/benchmarks.md.
 //
 //   npm run build                      # the CLI runs from core/dist
-//   node scripts/bench-queue.mjs [--train-samples 3000] [--test-samples 200] [--shard-size 100] [--no-write]
+//   node scripts/bench-queue.mjs [--train-samples 3000] [--test-samples 200] [--shard-size 100] [--attacks pgd|quick] [--no-write]
 //
-// The sweep is the `quick` preset's 3 defenses and epsilons with PGD-20 only, on fewer examples unless given more
+// The sweep is the `quick` preset's 3 defenses and epsilons with PGD-20 only (`--attacks quick`: the preset's own
+// attack list, adaptive cells and checks included), on fewer examples unless given more
 // (`--train-samples 30000 --test-samples 500` is the quick preset's size). Each configuration gets a fresh Redis
 // (Debian's redis-server on a free port, no persistence), a fresh model cache and a fresh out folder, so both
 // train and compute everything. Workers are started and ready before the coordinator starts; the time is the
@@ -28,6 +29,11 @@ const flag = (name, fallback) => {
 const trainSamples = Number(flag('train-samples', '3000'));
 const testSamples = Number(flag('test-samples', '200'));
 const shardSize = Number(flag('shard-size', '100'));
+const attacks = flag('attacks', 'pgd');
+if (attacks !== 'pgd' && attacks !== 'quick') {
+  console.error(`bench-queue: --attacks must be pgd or quick, not ${attacks}`);
+  process.exit(2);
+}
 const write = !argv.includes('--no-write');
 const cli = join(root, 'core/bin/advbench.js');
 const main = join(root, 'core/dist/cli/main.js');
@@ -81,8 +87,10 @@ async function measure(workers) {
   await redis.readiness;
   const url = `redis://127.0.0.1:${port}`;
   const config = join(folder, 'config.json');
-  // The quick preset's defenses and epsilons with PGD-20 alone (the preset's other attacks left out, so the sweep stays the same across versions).
-  writeFileSync(config, JSON.stringify({ preset: 'quick', dataset: { use: 'fashion-mnist', trainSamples, testSamples }, attacks: [{ use: 'pgd', options: { steps: 20 } }], cacheDirectory: join(folder, 'cache'), evalBatchSize: 50 }));
+  // The quick preset's defenses and epsilons with PGD-20 alone (the preset's other attacks left out, so the sweep
+  // stays the same across versions), or with the preset's own attacks.
+  const attackList = attacks === 'pgd' ? { attacks: [{ use: 'pgd', options: { steps: 20 } }] } : {};
+  writeFileSync(config, JSON.stringify({ preset: 'quick', dataset: { use: 'fashion-mnist', trainSamples, testSamples }, ...attackList, cacheDirectory: join(folder, 'cache'), evalBatchSize: 50 }));
   const started = [];
   const loads = [];
   const sampleLoad = setInterval(() => loads.push(loadavg()[0]), 5000);
@@ -127,13 +135,13 @@ const cpuModel = (cpus()[0]?.model ?? 'unknown').trim();
 const section = `<!-- bench-queue:start (written by scripts/bench-queue.mjs) -->
 ## Sweeps on a queue: 1 worker against 2 workers
 
-Latest run: ${new Date().toISOString()}, \`node scripts/bench-queue.mjs --train-samples ${trainSamples} --test-samples ${testSamples} --shard-size ${shardSize}\`.
+Latest run: ${new Date().toISOString()}, \`node scripts/bench-queue.mjs --train-samples ${trainSamples} --test-samples ${testSamples} --shard-size ${shardSize}${attacks === 'pgd' ? '' : ` --attacks ${attacks}`}\`.
 
 Machine: ${cpus().length} logical CPUs, ${cpuModel}; 1-minute load average ${range(one.loads)} during the 1-worker row, ${range(two.loads)} during the 2-worker row
 (the machine is shared with other jobs: a load above 2 means the workers got only part of the 2 cores, and a
 load that differs between the rows skews the ratio). Redis: Debian's redis-server on loopback.
 
-Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), PGD-20 and its epsilons (0 to 32/255), on
+Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), ${attacks === 'pgd' ? 'PGD-20' : "its own attacks (PGD-20, transfer, the AutoAttack-style ensemble, INN's adaptive EOT cells) and evaluation checks"} and its epsilons (0 to 32/255), on
 ${trainSamples} training and ${testSamples} test examples of Fashion-MNIST${trainSamples === 30000 && testSamples === 500 ? " (the quick preset's size)" : ' (smaller than the quick preset, 30000 and 500, to fit the time the benchmark had)'}, evaluation batch 50,
 cells split into shards of ${shardSize} test examples: ${one.cells} cells, ${one.jobs} jobs (a train and a release job per defense, the shards).
 Each worker runs \`advbench worker --threads 1\` (single-threaded wasm); fresh Redis, model cache and out folder for each row.
