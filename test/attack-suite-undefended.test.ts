@@ -148,4 +148,21 @@ describe('autoattack and transfer on an undefended model', () => {
     tf.dispose([x, y]);
     transfer.dispose?.();
   });
+
+  it('crafts the same examples whichever cell asks first: the randomness comes from the run and the batch, not the caller', async () => {
+    const { classifier, surface } = undefended(slice.model);
+    const x = tf.slice(slice.test.x, [0, 0, 0, 0], [20, -1, -1, -1]) as Tensor4D;
+    const y = tf.slice(slice.test.y, [0], [20]);
+    // Two instances, as on two workers of a queue, asked by cells with different attack streams.
+    const crafted: Float32Array[] = [];
+    for (const seed of [3, 4]) {
+      const transfer = await slice.context('transfer').attacks.create('transfer', { attack: 'pgd', attackOptions: { steps: 3, randomStart: true } });
+      const adversarial = await transfer.run({ surface, classifier, x, y, epsilon: 16 / 255, rng: createRandom(seed) });
+      crafted.push(Float32Array.from(adversarial.dataSync()));
+      adversarial.dispose();
+      transfer.dispose?.();
+    }
+    expect(Array.from(crafted[1])).toEqual(Array.from(crafted[0]));
+    tf.dispose([x, y]);
+  });
 });

@@ -200,6 +200,37 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
     tf.dispose([x, y]);
   });
 
+  it('never calls the judge when one restart judged at one step leaves a single candidate, and returns the last iterate', async () => {
+    const surrogate: AttackSurface = {
+      name: 'rising',
+      description: 'loss rises with brightness',
+      output: 'logits',
+      randomized: true,
+      exact: false,
+      forward: (x) =>
+        tf.tidy(() => {
+          const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
+          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+        }),
+    };
+    const x = grey();
+    const y = labels();
+    let calls = 0;
+    const judge = async (candidates: Tensor4D) => {
+      calls += 1;
+      return new Float32Array(candidates.shape[0]).fill(1);
+    };
+    const single = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 1 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge });
+    expect(calls).toBe(0);
+    Array.from(single.dataSync()).forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    single.dispose();
+    // Two checkpoints (or two restarts) are a choice: the judge scores each.
+    const two = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 2 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge });
+    expect(calls).toBe(2);
+    two.dispose();
+    tf.dispose([x, y]);
+  });
+
   it('returns the final iterate with keep "last", after exactly steps gradient passes', async () => {
     let calls = 0;
     const peaked: AttackSurface = {

@@ -181,7 +181,9 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
     if (options.keep === 'last') return await lastIterate(tf, options, input, parts);
     // Only the decision rule itself may pick the best iterate: the surface when it is exact, else the harness's judge.
     if (surface.exact === true && !surface.randomized) return await bestOnExactSurface(tf, options, input, parts);
-    if (input.judge) return await bestByJudge(tf, options, input, parts, input.judge);
+    // One restart judged at one step leaves a single candidate, the last iterate: judging it would choose nothing.
+    const candidates = options.restarts * judgeCheckpointSteps(options.steps, options.judgeCheckpoints).length;
+    if (input.judge && candidates > 1) return await bestByJudge(tf, options, input, parts, input.judge);
     return await lastIterate(tf, options, input, parts);
   } finally {
     tf.dispose([lower, upper]);

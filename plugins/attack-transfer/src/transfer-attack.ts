@@ -50,7 +50,9 @@ export function createTransferAttack(context: PluginContext, options: TransferOp
           x: input.x,
           y: input.y,
           epsilon: input.epsilon,
-          rng: input.rng.fork('transfer source'),
+          // From the run's randomness and the batch alone, never from the cell that happens to ask first: every
+          // target, in any order and on any worker of a queue, gets the same crafted examples.
+          rng: context.rng.fork(`transfer source ${key}`),
           signal: input.signal,
           onStep: input.onStep,
           report: (report) => (innerReport = report),
