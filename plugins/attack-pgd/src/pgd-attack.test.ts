@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import type { AttackSurface, LayersModel, RandomSource, Tensor1D, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
+import type { AttackReport, AttackSurface, LayersModel, RandomSource, Tensor1D, Tensor2D, Tensor4D } from '@advbench/core/plugin-api';
 import { isAdvbenchError } from '@advbench/core/plugin-api';
 import { createRandom, createTrainer, createInMemoryDataset, brightDarkImages, createTinyModel } from '@advbench/core/testkit';
 import { createPgdAttack } from './pgd-attack.js';
@@ -220,13 +220,19 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
       calls += 1;
       return new Float32Array(candidates.shape[0]).fill(1);
     };
-    const single = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 1 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge });
+    const reports: AttackReport[] = [];
+    const report = (entry: AttackReport) => reports.push(entry);
+    const single = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 1, eotSamples: 3 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge, report });
     expect(calls).toBe(0);
+    // Its cost: 5 steps of 3 EOT draws over the batch, forward and backward; no judge call.
+    const rows = x.shape[0];
+    expect(reports[0].cost).toMatchObject({ forwardPasses: 15 * rows, backwardPasses: 15 * rows, queries: 0, judgeCalls: 0 });
     Array.from(single.dataSync()).forEach((value) => expect(value).toBeCloseTo(0.75, 5));
     single.dispose();
     // Two checkpoints (or two restarts) are a choice: the judge scores each.
-    const two = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 2 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge });
+    const two = await createPgdAttack(tf, parsePgdOptions({ steps: 5, stepSize: 0.05, randomStart: false, judgeCheckpoints: 2 })).run({ surface: surrogate, x, y, epsilon: 0.25, rng: createRandom(5), judge, report });
     expect(calls).toBe(2);
+    expect(reports[1].cost).toMatchObject({ forwardPasses: 5 * rows, backwardPasses: 5 * rows, judgeCalls: 2 });
     two.dispose();
     tf.dispose([x, y]);
   });

@@ -64,7 +64,9 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
   };
 }
 
-function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacked: boolean): Evaluation {
+function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacked: boolean, counter: PassCounter): Evaluation {
+  counter.forwardPasses += x.shape[0] * draws;
+  if (withGradient) counter.backwardPasses += x.shape[0] * draws;
   if (stacked && draws > 1) return evaluateStacked(tf, surface, x, y, rng, draws, withGradient);
   return tf.tidy(() => {
     let gradientSum: Tensor | undefined;
@@ -155,15 +157,35 @@ function throwIfAborted(signal: AbortSignal | undefined, restart: number, step: 
   }
 }
 
+/** Example passes through the surface, for the attack's cost report. */
+interface PassCounter {
+  forwardPasses: number;
+  backwardPasses: number;
+}
+
 /** What every PGD variant below shares. */
 interface PgdParts {
   stepSize: number;
+  /** Example forward and backward passes through the surface so far (EOT draws and restarts included). */
+  counter: PassCounter;
   draws: number;
   project: (candidate: Tensor) => Tensor4D;
   start: (rng: RandomSource) => Tensor4D;
 }
 
+/** Runs PGD and reports its cost (surface passes, judge calls, seconds) through `input.report`. */
 async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): Promise<Tensor4D> {
+  const started = Date.now();
+  const counter: PassCounter = { forwardPasses: 0, backwardPasses: 0 };
+  let judgeCalls = 0;
+  const judge = input.judge;
+  const counted: AttackInput = judge ? { ...input, judge: (candidates) => ((judgeCalls += 1), judge(candidates)) } : input;
+  const result = await pgdWithCounter(tf, options, counted, counter);
+  input.report?.({ cost: { ...counter, queries: 0, judgeCalls, seconds: (Date.now() - started) / 1000 } });
+  return result;
+}
+
+async function pgdWithCounter(tf: TensorFlow, options: PgdOptions, input: AttackInput, counter: PassCounter): Promise<Tensor4D> {
   const { surface, x, epsilon } = input;
   if (!(epsilon >= 0 && Number.isFinite(epsilon))) {
     throw inputError('ADVBENCH_ERR_ATTACK_EPSILON', `pgd: epsilon must be a finite number >= 0, got ${epsilon}`, { details: { epsilon } });
@@ -172,6 +194,7 @@ async function runPgd(tf: TensorFlow, options: PgdOptions, input: AttackInput): 
   const [lower, upper] = tf.tidy(() => [tf.maximum(tf.sub(x, epsilon), 0), tf.minimum(tf.add(x, epsilon), 1)]);
   const project = (candidate: Tensor) => tf.minimum(tf.maximum(candidate, lower), upper) as Tensor4D;
   const parts: PgdParts = {
+    counter,
     stepSize: resolveStepSize(options, epsilon),
     draws: surface.randomized ? options.eotSamples : 1,
     project,
@@ -213,7 +236,7 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
       try {
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, options.eotStacked);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, options.eotStacked, parts.counter);
           consider(tf, best, current, evaluation);
           const rate = await successRate();
           // Every example fooled (and frozen): further steps cannot change the result.
@@ -268,7 +291,7 @@ async function bestByJudge(tf: TensorFlow, options: PgdOptions, input: AttackInp
       try {
         for (let step = 1; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked, parts.counter);
           const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? await readMean(tf, evaluation.loss) : undefined;
           current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
           tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
@@ -315,7 +338,7 @@ async function lastIterate(
   try {
     for (let step = 1; step <= options.steps; step += 1) {
       throwIfAborted(signal, 1, step);
-      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked);
+      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked, parts.counter);
       current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).
