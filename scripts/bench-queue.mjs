@@ -109,9 +109,9 @@ async function measure(workers) {
     if (code !== 0) throw new Error(`the coordinator exited with ${code}:\n${coordinator.output()}`);
     const usage = JSON.parse(/CPU (\{.*\})/.exec(coordinator.output())[1]);
     const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8'));
-    const shardsPerCell = Math.ceil(testSamples / (Math.ceil(shardSize / 50) * 50));
-    const jobs = results.defenses.length * 2 + results.cells.length * shardsPerCell;
     const perWorker = started.map((worker, index) => ({ name: `w${index + 1}`, jobs: (worker.output().match(/job \S+ done/g) ?? []).length, cpuSeconds: cpuSecondsOf(worker.child.pid) }));
+    // The jobs the workers finished (checks' extra cells are one job each, not sharded).
+    const jobs = perWorker.reduce((sum, worker) => sum + worker.jobs, 0);
     const training = Object.fromEntries(results.defenses.map((defense) => [defense.name, defense.cost?.seconds ?? 0]));
     const cellSeconds = results.cells.reduce((sum, cell) => sum + cell.seconds, 0);
     return { workers, seconds, cpuSeconds: (usage.user + usage.system) / 1e6, jobs, cells: results.cells.length, accuracies: Object.fromEntries(results.cells.map((cell) => [cell.id, cell.result?.accuracy ?? null])), perWorker, training, cellSeconds, loads: [...loads, loadavg()[0]] };
@@ -141,7 +141,7 @@ const section = `<!-- bench-queue:start (written by scripts/bench-queue.mjs) -->
 Latest run: ${new Date().toISOString()}, \`node scripts/bench-queue.mjs --train-samples ${trainSamples} --test-samples ${testSamples} --shard-size ${shardSize}${attacks === 'pgd' ? '' : ` --attacks ${attacks}`}\`.
 
 Machine: ${cpus().length} logical CPUs, ${cpuModel}; 1-minute load average ${range(one.loads)} during the 1-worker row, ${range(two.loads)} during the 2-worker row
-(the machine is shared with other jobs: a load above 2 means the workers got only part of the 2 cores, and a
+(a load above 2 means the workers got only part of the 2 cores, and a
 load that differs between the rows skews the ratio). Redis: Debian's redis-server on loopback.
 
 Sweep: the \`quick\` preset's defenses (none, fast adversarial training, INN), ${attacks === 'pgd' ? 'PGD-20' : "its own attacks (PGD-20, transfer, the AutoAttack-style ensemble, INN's adaptive EOT cells) and evaluation checks"} and its epsilons (0 to 32/255), on

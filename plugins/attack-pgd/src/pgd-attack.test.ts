@@ -130,6 +130,20 @@ describe('pgd attack on an undefended model', () => {
 });
 
 describe('pgd iterate selection and EOT on hand-made surfaces', () => {
+  /** Loss rises with brightness; misclassified above a mean pixel of 0.5. */
+  const rising = (exact: boolean, randomized = false): AttackSurface => ({
+    name: 'rising',
+    description: 'loss rises with brightness, misclassified above 0.5',
+    output: 'logits',
+    randomized,
+    exact,
+    forward: (x) =>
+      tf.tidy(() => {
+        const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
+        return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
+      }),
+  });
+
   const grey = () => tf.fill([2, 4, 4, 1], 0.5) as Tensor4D;
   const labels = () => tf.tensor1d([0, 0], 'int32');
 
@@ -162,18 +176,6 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
   });
 
   it('freezes the first misclassified iterate on an exact surface; elsewhere only the judge chooses, else the last iterate', async () => {
-    const rising = (exact: boolean, randomized = false): AttackSurface => ({
-      name: 'rising',
-      description: 'loss rises with brightness, misclassified above 0.5',
-      output: 'logits',
-      randomized,
-      exact,
-      forward: (x) =>
-        tf.tidy(() => {
-          const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
-          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
-        }),
-    });
     // From 0.5: 0.55 (first misclassified), 0.6, ..., 0.75.
     const frozen = await run(rising(true), { steps: 5, stepSize: 0.05, randomStart: false }, 0.25);
     frozen.forEach((value) => expect(value).toBeCloseTo(0.55, 5));
@@ -201,18 +203,7 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
   });
 
   it('never calls the judge when one restart judged at one step leaves a single candidate, and returns the last iterate', async () => {
-    const surrogate: AttackSurface = {
-      name: 'rising',
-      description: 'loss rises with brightness',
-      output: 'logits',
-      randomized: true,
-      exact: false,
-      forward: (x) =>
-        tf.tidy(() => {
-          const logit = tf.mul(tf.sub(tf.mean(x, [1, 2, 3]), 0.5), 10);
-          return tf.stack([tf.zerosLike(logit), logit], 1) as Tensor2D;
-        }),
-    };
+    const surrogate = rising(false, true);
     const x = grey();
     const y = labels();
     let calls = 0;

@@ -1,5 +1,5 @@
 import { AdvbenchError, inputError } from '@advbench/core/plugin-api';
-import type { AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
+import type { AttackCost, AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { perExampleLoss } from './per-example-loss.js';
 import { resolveStepSize, type PgdOptions } from './pgd-options.js';
@@ -157,11 +157,8 @@ function throwIfAborted(signal: AbortSignal | undefined, restart: number, step: 
   }
 }
 
-/** Example passes through the surface, for the attack's cost report. */
-interface PassCounter {
-  forwardPasses: number;
-  backwardPasses: number;
-}
+/** Example passes through the surface so far: the pass counts of the attack's cost report. */
+type PassCounter = Pick<AttackCost, 'forwardPasses' | 'backwardPasses'>;
 
 /** What every PGD variant below shares. */
 interface PgdParts {
