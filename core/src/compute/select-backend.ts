@@ -11,6 +11,7 @@ import { registerWasmKernels } from './wasm-kernels/register-wasm-kernels.js';
 import { silenceCpuBackendBanner } from './quiet-cpu-backend.js';
 import { useBroadcastBatchNormGradient } from './batch-norm-gradient.js';
 import { useUnfusedConvolutionGradients } from './unfused-convolution-gradients.js';
+import { useFoldedInference } from './folded-inference/use-folded-inference.js';
 import { useFusedBatchNormTraining } from './fused-batch-norm-training.js';
 import { isWasmBackendInitialised, registerThreadedWasmBackend } from './threaded-wasm-backend.js';
 import { loadWebgpu, TFJS_WEBGPU_PACKAGE, WEBGPU_INSTALL } from './webgpu-backend.js';
@@ -148,6 +149,7 @@ function reasonOf(error: unknown): string {
 /** Loads one candidate and makes it the active backend; throws the load error as is. */
 async function activate(candidate: Candidate): Promise<BackendInfo> {
   useUnfusedConvolutionGradients();
+  useFoldedInference();
   useBroadcastBatchNormGradient();
   useFusedBatchNormTraining();
   const partial = await candidate.load();

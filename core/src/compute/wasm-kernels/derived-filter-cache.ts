@@ -5,8 +5,8 @@ interface LivenessBackend extends KernelBackend {
   dataIdMap: { has(dataId: DataId): boolean };
 }
 
-/** The most derived tensors kept per backend (a ResNet's convolutions with their sub-pixel phases fit easily). */
-export const MAXIMUM_DERIVED_FILTERS = 256;
+/** The most derived tensors kept per backend (folded filters and biases, their rotations and sub-pixel phases, of several checkpoints of a small ResNet). */
+export const MAXIMUM_DERIVED_FILTERS = 1024;
 
 /** Derived tensors of one source buffer, by derivation key (which includes the source's shape). */
 type DerivedTensors = Map<string, TensorInfo>;
