@@ -180,6 +180,36 @@ describe('sweeps on a BullMQ queue (slow: redis-server and real child processes)
     expect(stale.lines.some((line) => line.includes('its code differs'))).toBe(true);
   }, 180_000);
 
+  it('a randomized defense gets its adaptive (EOT) cells and its checks\' doubled-EOT cells as in a single-process run', async () => {
+    // A noisy decision rule (randomized) and PGD marked adaptive-only: once trained, its pgd cells move to pgd+eot.
+    const randomized = (name: string): string => {
+      const path = join(root, `${name}.json`);
+      writeFileSync(path, JSON.stringify(testSweepConfig(plugins, {
+        cacheDirectory,
+        defenses: [{ use: plugins.defense, name: 'noisy', options: { noise: 0.3 } }],
+        extra: { attacks: [{ use: 'pgd', name: 'pgd', options: { steps: 2 }, adaptiveOnly: true }], eotSamples: 2, judgeDraws: 2 },
+      })));
+      return path;
+    };
+    const local = await runCli(['run', '--config', randomized('randomized-local'), '--out', join(root, 'randomized-local')], { timeoutMs: 180_000 });
+    expect(local.code, local.stderr).toBe(0);
+    const expected = stored(join(root, 'randomized-local')).results;
+    expect(expected.cells.some((cell) => cell.attack === 'pgd+eot')).toBe(true);
+    expect(expected.cells.some((cell) => cell.attack === 'pgd' && cell.extra === undefined)).toBe(false);
+    worker('w1');
+    worker('w2');
+    const out = join(root, 'randomized-queue');
+    const coordinator = start(['run', '--config', randomized('randomized-queue'), '--out', out, '--queue', queueUrl, '--shard-size', '8']);
+    expect(await coordinator.exit, coordinator.lines.join('\n')).toBe(0);
+    expect(coordinator.lines.some((line) => line.includes('adaptive cell(s) join the plan'))).toBe(true);
+    const run = stored(out);
+    expect(run.results.status).toBe('completed');
+    const byId = (results: RunResults) => results.cells.map((cell) => [cell.id, cell.status, cell.outcomes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(byId(run.results)).toEqual(byId(expected));
+    expect(run.results.cells.map((cell) => run.counts.get(cell.id))).toEqual(run.results.cells.map(() => 1));
+    expect(await jobKeys(run.results.runId)).toEqual([]);
+  }, 240_000);
+
   it('refuses a bad queue URL and an unreachable Redis with exit code 2, naming it, writing nothing', async () => {
     const out = join(root, 'never');
     const bad = await runCli(['run', '--config', config('never'), '--out', out, '--queue', 'http://127.0.0.1:6379']);

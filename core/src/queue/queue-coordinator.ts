@@ -12,6 +12,7 @@ import type { CellShard, ExampleRange } from '../run/stages/compute-cell.js';
 import { createDefenses } from '../run/stages/create-defenses.js';
 import { mergeCellShards } from '../run/stages/merge-cell-shards.js';
 import { planRun, type RunIdentity } from '../run/stages/plan-run.js';
+import { replanPreparedDefense } from '../run/stages/replan-prepared-defense.js';
 import { messageOf, openRunScope, releaseRunScope, type RunScope } from '../run/stages/run-scope.js';
 import { warnOfProjections } from '../run/sweep-runner.js';
 import type { ResultStore } from '../store/result-store.js';
@@ -93,6 +94,8 @@ export class QueueCoordinator {
   private wake?: () => void;
   private startedCells = 0;
   private pendingCells = 0;
+  private scope?: RunScope;
+  private context?: RunJobContext;
   private lastWarning = 0;
   private readonly defenses: DefenseTracking[] = [];
   private readonly byJob = new Map<string, { defense: DefenseTracking; cell?: CellTracking; shard?: ShardJob }>();
@@ -184,9 +187,10 @@ export class QueueCoordinator {
     const recorder = this.recorder!;
     const { runId } = recorder.results;
     const context: RunJobContext = { runId, spec: this.spec, cwd: this.options.cwd, codeVersion };
+    this.scope = scope;
+    this.context = context;
     const pending = recorder.results.cells.filter((cell) => cell.status !== 'done');
     this.pendingCells = pending.length;
-    const examples = scope.dataset.info.testCount;
     for (const entry of scope.defenses) {
       const cells = pending.filter((cell) => cell.defense === entry.name);
       if (cells.length === 0) continue;
@@ -198,17 +202,8 @@ export class QueueCoordinator {
       const existing = (await this.queue!.getJob(defense.releaseJobId)) as Job<ReleaseJobData> | undefined;
       const adopted = new Map((existing?.data.cells ?? []).map((shard) => [shard.jobId, shard.data]));
       for (const planned of cells) {
-        // A checks' extra cell runs on its own subset of test examples: one job, never sharded.
-        const shardSize = planned.examples ? 0 : this.options.shardSize;
-        const ranges = existing ? [...adopted.values()].filter((data) => data.cell.id === planned.id).map((data) => data.range) : shardRanges(examples, shardSize, this.spec.evalBatchSize);
-        const tracking: CellTracking = { planned, shards: [], done: new Map(), workers: new Set(), started: false, recorded: false };
-        for (const range of ranges.length > 0 ? ranges : shardRanges(examples, shardSize, this.spec.evalBatchSize)) {
-          const jobId = cellJobId(runId, planned.id, range);
-          const shard: ShardJob = { jobId, range, data: { ...context, kind: 'cell', cell: planned, range } };
-          tracking.shards.push(shard);
-          this.byJob.set(jobId, { defense, cell: tracking, shard });
-        }
-        defense.cells.push(tracking);
+        const adoptedRanges = existing ? [...adopted.values()].filter((data) => data.cell.id === planned.id).map((data) => data.range) : [];
+        this.track(defense, planned, context, adoptedRanges);
       }
       this.defenses.push(defense);
       this.byJob.set(defense.trainJobId, { defense });
@@ -218,6 +213,53 @@ export class QueueCoordinator {
       }
       await this.addFlow(defense, context);
     }
+  }
+
+  /** Tracks a planned cell of `defense`: its shard jobs (`ranges`, or the configured shards when none are given). */
+  private track(defense: DefenseTracking, planned: CellResult, context: RunJobContext, ranges: ExampleRange[] = []): CellTracking {
+    const { runId } = context;
+    // A checks' extra cell runs on its own subset of test examples: one job, never sharded.
+    const shardSize = planned.examples ? 0 : this.options.shardSize;
+    const tracking: CellTracking = { planned, shards: [], done: new Map(), workers: new Set(), started: false, recorded: false };
+    for (const range of ranges.length > 0 ? ranges : shardRanges(this.scope!.dataset.info.testCount, shardSize, this.spec.evalBatchSize)) {
+      const jobId = cellJobId(runId, planned.id, range);
+      const shard: ShardJob = { jobId, range, data: { ...context, kind: 'cell', cell: planned, range } };
+      tracking.shards.push(shard);
+      this.byJob.set(jobId, { defense, cell: tracking, shard });
+    }
+    defense.cells.push(tracking);
+    return tracking;
+  }
+
+  /**
+   * A defense's train job came back ready: what it taught the plan, as the local runner applies it
+   * ({@link replanPreparedDefense}). Added cells (a randomized defense's adaptive ones, its checks' doubled-EOT ones)
+   * are enqueued at once (their model is trained); dropped ones stop being waited for, and their jobs are taken off
+   * the queue and out of the release job where they still are (one a worker already took is computed and ignored).
+   */
+  private async replan(defense: DefenseTracking, outcome: Extract<TrainJobResult, { status: 'ready' }>): Promise<void> {
+    const scope = this.scope!;
+    const recorder = this.recorder!;
+    const entry = scope.defenses.find((candidate) => candidate.name === defense.name);
+    if (!entry) return;
+    const { added, dropped, checkCells } = replanPreparedDefense(scope, recorder, entry, outcome, this.logger);
+    const joined = [...added, ...recorder.addCells(defense.name, checkCells)];
+    if (dropped.length > 0) {
+      const gone = new Set(dropped.map((cell) => cell.id));
+      const leaving = defense.cells.filter((cell) => gone.has(cell.planned.id));
+      defense.cells = defense.cells.filter((cell) => !gone.has(cell.planned.id));
+      const jobIds = new Set(leaving.flatMap((cell) => cell.shards.map((shard) => shard.jobId)));
+      for (const jobId of jobIds) this.byJob.delete(jobId);
+      const release = (await this.queue!.getJob(defense.releaseJobId)) as Job<ReleaseJobData> | undefined;
+      if (release && !(await release.isCompleted())) await release.updateData({ ...release.data, cells: release.data.cells.filter((cell) => !jobIds.has(cell.jobId)) });
+      for (const jobId of jobIds) await this.queue!.remove(jobId).catch(() => 0);
+      this.pendingCells -= leaving.length;
+    }
+    for (const planned of joined) {
+      const tracking = this.track(defense, planned, this.context!);
+      for (const shard of tracking.shards) await this.queue!.add('cell', shard.data, jobOptions(shard.jobId));
+    }
+    this.pendingCells += joined.length;
   }
 
   private async addFlow(defense: DefenseTracking, context: RunJobContext): Promise<void> {
@@ -300,6 +342,7 @@ export class QueueCoordinator {
       const { worker: _worker, modelParams, ...outcome } = result;
       recorder.recordPrepared(defense.name, outcome, modelParams);
       recorder.emit({ type: 'train-end', defense: defense.name, cost: result.cost, evaluation: result.evaluation, ...(result.budget ? { budget: result.budget } : {}), worker: result.worker });
+      await this.replan(defense, result);
       return;
     }
     const message = result?.status === 'failed' ? result.message : `${defense.name}: its train job failed: ${job?.failedReason ?? 'no reason given'}`;

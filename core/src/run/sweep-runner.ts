@@ -15,12 +15,10 @@ import type { RunServices } from './run-services.js';
 import { computeCell } from './stages/compute-cell.js';
 import { createDefenses } from './stages/create-defenses.js';
 import { mergeCellShards } from './stages/merge-cell-shards.js';
-import { planDefenseCells, planRun, type RunIdentity } from './stages/plan-run.js';
-import { surfacesOf } from './stages/create-defenses.js';
-import { planCheckCells } from './stages/plan-check-cells.js';
+import { planRun, type RunIdentity } from './stages/plan-run.js';
+import { attackedSurfaces, replanPreparedDefense } from './stages/replan-prepared-defense.js';
 import { prepareDefense } from './stages/prepare-defense.js';
 import { probeDefense } from './stages/probe-defense.js';
-import { CLEAN_SURFACE } from './cell-plan.js';
 import { releaseDefense } from './stages/release-defense.js';
 import { messageOf, openRunScope, releaseRunScope, type DefenseEntry, type RunScope } from './stages/run-scope.js';
 
@@ -96,13 +94,9 @@ export class SweepRunner {
         if (outcome.status === 'interrupted') return true;
         if (outcome.status === 'ready') {
           this.recordMemory('prepare', entry.name);
-          // A randomized defense, once known, also gets its adaptive (EOT) cells.
-          if (outcome.evaluation.adaptive) {
-            const { added, dropped } = recorder.replanCells(entry.name, planDefenseCells(scope, entry, true));
-            if (added.length > 0) this.logger.info(`${entry.name}: its decision rule is randomized, so ${added.length} adaptive cell(s) join the plan (EOT-${scope.spec.eotSamples} on '${added[0].surface}')`, { defense: entry.name });
-            if (dropped.length > 0) this.logger.info(`${entry.name}: ${dropped.length} cell(s) of adaptive-only attacks (${[...new Set(dropped.map((cell) => cell.attack))].join(', ')}) leave its other surfaces: they run on '${added[0]?.surface ?? 'full'}' with EOT instead`, { defense: entry.name });
-          }
-          await this.probe(scope, recorder, entry);
+          // A randomized defense, once known, also gets its adaptive (EOT) cells, and its checks their doubled-EOT ones.
+          const { checkCells } = replanPreparedDefense(scope, recorder, entry, outcome, this.logger);
+          await this.probe(scope, recorder, entry, checkCells);
         }
       }
       // Preparing may add cells: the adaptive (EOT) ones and the checks' doubled-EOT ones (randomness is known only then).
@@ -129,13 +123,10 @@ export class SweepRunner {
    * Runs the evaluation checks' probes on the freshly prepared defense and plans the checks' extra cells that need
    * its surfaces' randomness (doubled EOT); the recorder stores both and re-decides the defense's checks.
    */
-  private async probe(scope: RunScope, recorder: RunRecorder, entry: DefenseEntry): Promise<void> {
+  private async probe(scope: RunScope, recorder: RunRecorder, entry: DefenseEntry, checkCells: CellResult[]): Promise<void> {
     const sweep = recorder.results.cells.filter((cell) => cell.defense === entry.name && cell.extra === undefined);
-    // Surface-independent attacks' cells name the decision rule, which is not a surface of the defense's own.
-    const attacked = [...new Set([...surfacesOf(scope, entry), ...sweep.filter((cell) => cell.epsilon > 0 && cell.surface !== CLEAN_SURFACE).map((cell) => cell.surface)])];
-    const probes = await probeDefense(scope, entry.name, attacked);
-    const randomized = entry.instance!.surfaces().filter((surface) => surface.randomized && attacked.includes(surface.name)).map((surface) => surface.name);
-    recorder.recordProbes(entry.name, probes, planCheckCells(scope, entry, sweep, randomized));
+    const probes = await probeDefense(scope, entry.name, attackedSurfaces(scope, entry, sweep));
+    recorder.recordProbes(entry.name, probes, checkCells);
   }
 
   private async runCell(scope: RunScope, recorder: RunRecorder, planned: CellResult, position: { index: number; total: number }): Promise<'done' | 'failed' | 'interrupted'> {
