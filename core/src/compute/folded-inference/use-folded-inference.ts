@@ -8,11 +8,11 @@ type Apply = (this: LayersModel, inputs: unknown, kwargs?: Record<string, unknow
 
 /**
  * Models whose convolution kernels hold more weights than this keep tfjs-layers' own execution: the folded
- * filters are copies (with their rotations for the input gradient), which for a ResNet-152 (58 M weights) would
- * double the weights' share of the 4 GiB wasm heap, while per-kernel overhead, what folding mostly saves, matters
- * least for such models. bench-resnet has 20-80 k, the CIFAR ResNets 0.1-0.9 M.
+ * filters are copies (with their rotations for the input gradient), which for a ResNet-101 or -152 (43-58 M weights)
+ * would crowd the 4 GiB wasm heap that a sweep also needs for activations. ResNet-50 (23.5 M) is folded: 16% off its
+ * forward pass and 13% off its PGD step at 224x224 (docs/benchmarks.md); bench-resnet has 20-80 k weights.
  */
-export const MAXIMUM_FOLDED_WEIGHTS = 4_000_000;
+export const MAXIMUM_FOLDED_WEIGHTS = 30_000_000;
 
 const plans = new WeakMap<LayersModel, InferencePlan | null>();
 let installed = false;
