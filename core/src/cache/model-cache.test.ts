@@ -35,14 +35,14 @@ describe('FileModelCache', () => {
     expect(await readFile(join(second.directory, 'weights.bin'), 'utf8')).toBe('w');
   });
 
-  it('binds keys to the dataset, architecture, seed and code version', () => {
+  it('binds keys to the dataset, architecture, seed, code version and backend', () => {
     const folder = temporaryFolder();
     const keys = new Set(
-      [scope, { ...scope, datasetHash: 'd2' }, { ...scope, architecture: 'other' }, { ...scope, seed: 2 }, { ...scope, codeVersion: '0.2.0' }].map((s) =>
+      [scope, { ...scope, datasetHash: 'd2' }, { ...scope, architecture: 'other' }, { ...scope, seed: 2 }, { ...scope, codeVersion: '0.2.0' }, { ...scope, backend: 'wasm' }, { ...scope, backend: 'webgpu' }].map((s) =>
         new FileModelCache(folder, s).keyOf({ defense: 'inn' }),
       ),
     );
-    expect(keys.size).toBe(5);
+    expect(keys.size).toBe(7);
   });
 
   it('leaves nothing behind when creation fails, and shares one build between concurrent callers', async () => {

@@ -22,6 +22,11 @@ export interface ModelCacheScope {
   seed: number;
   /** Version of the code that trains (advbench core's version). */
   codeVersion: string;
+  /**
+   * The compute backend that trains (`wasm`, `webgpu`, ...): backends differ in floating-point results, so a model
+   * trained on one is not reused, unnoticed, by a run on another. Left out, keys do not depend on it.
+   */
+  backend?: string;
 }
 
 /** Options of {@link FileModelCache}. */
@@ -32,7 +37,7 @@ export interface ModelCacheOptions {
 
 /**
  * A content-addressed folder cache of trained models. The key of an entry is the SHA-256 of the plugin's parts
- * together with the scope (dataset hash, architecture, seed, code version). An entry is built in a temporary
+ * together with the scope (dataset hash, architecture, seed, code version, backend). An entry is built in a temporary
  * folder and renamed into place only after `create` resolved and the metadata file was written last, so a run
  * killed while training leaves no half entry behind (its temporary folder is removed by the next build once that
  * process is gone); concurrent requests for one key in a process share one build.

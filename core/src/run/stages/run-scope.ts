@@ -224,6 +224,7 @@ export async function openRunScope(input: OpenRunScopeInput): Promise<RunScope> 
       architecture: spec.model.name,
       seed: spec.seed,
       codeVersion: ADVBENCH_VERSION,
+      backend: backend.info.name,
     }, { logger: input.logger }),
     defenses,
     attacks,
