@@ -7,6 +7,7 @@ export * from './attack-types.js';
 export * from './cached-training-cost.js';
 export * from './context-types.js';
 export * from './defense-types.js';
+export * from './eot-draw-groups.js';
 export * from './errors.js';
 export * from './options-reader.js';
 export * from './plugin-types.js';

@@ -132,6 +132,12 @@ describe('apgd best point and cost', () => {
     expect(a.cost.forwardPasses).toBe(5 * 5 * 3);
     expect(a.cost.backwardPasses).toBe(4 * 5 * 3);
     a.means.forEach((mean, index) => expect(mean).toBeCloseTo(b.means[index], 5));
+    // Over eotStackLimit (two draws of the [3, 4, 4, 1] batch) the 5 draws go in passes of 2, 2 and 1.
+    const split = { count: 0, rows: 0 };
+    const c = await attack({ iterations: 4, eotSamples: 5, eotBatch: true, eotStackLimit: 2 * 3 * 16 }, rising({ randomized: true, calls: split }));
+    expect(split.count).toBe(5 * 3);
+    expect(split.rows).toBe(5 * 5 * 3);
+    c.means.forEach((mean, index) => expect(mean).toBeCloseTo(b.means[index], 5));
   });
 
   it('runs dlr-targeted once per target (at most C - 1), leaks no tensors and stops when aborted', async () => {

@@ -82,7 +82,7 @@ async function runApgd(tf: TensorFlow, options: ApgdOptions, input: AttackInput,
           result = await runApgdOnce(tf, options, {
             x: xs,
             epsilon,
-            setup: { surface, labels, targets: runTargets, loss: options.loss, draws, batchDraws: options.eotBatch, counter },
+            setup: { surface, labels, targets: runTargets, loss: options.loss, draws, batchDraws: options.eotBatch, stackLimit: options.eotStackLimit, counter },
             rng: input.rng.fork(`run ${run}`),
             exact,
             progressEvery: options.progressEvery,

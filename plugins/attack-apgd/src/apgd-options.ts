@@ -1,4 +1,4 @@
-import { OptionsReader } from '@advbench/core/plugin-api';
+import { DEFAULT_EOT_STACK_LIMIT, OptionsReader } from '@advbench/core/plugin-api';
 import type { ApgdLoss } from './apgd-losses.js';
 
 /** Resolved options of the APGD attack. */
@@ -18,6 +18,11 @@ export interface ApgdOptions {
    * stacking was not faster on the tiny MLP on wasm, 1.2x slower in one noisy measurement).
    */
   eotBatch: boolean;
+  /**
+   * With `eotBatch`, the most input values (rows x height x width x channels) one stacked pass may hold (default
+   * 2^24): above it the draws are split into several stacked passes, at least one draw of the batch each.
+   */
+  eotStackLimit: number;
   /** Momentum of the update (the paper's alpha), default 0.75. */
   momentum: number;
   /** Condition 1 threshold rho: halve the step when fewer than rho of the steps since the last check improved, default 0.75. */
@@ -50,6 +55,7 @@ export function parseApgdOptions(raw: unknown, where = 'apgd options'): ApgdOpti
     targets: read.number('targets', { default: 9, min: 1, integer: true }),
     eotSamples: read.number('eotSamples', { default: 1, min: 1, integer: true }),
     eotBatch: read.boolean('eotBatch', false),
+    eotStackLimit: read.number('eotStackLimit', { default: DEFAULT_EOT_STACK_LIMIT, min: 1, integer: true }),
     momentum: read.number('momentum', { default: 0.75, min: 0, max: 1 }),
     rho: read.number('rho', { default: 0.75, min: 0, max: 1 }),
     initialStepFactor: read.number('initialStepFactor', { default: 2, min: 1e-6 }),

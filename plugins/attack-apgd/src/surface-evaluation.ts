@@ -1,3 +1,4 @@
+import { eotDrawGroups } from '@advbench/core/plugin-api';
 import type { AttackSurface, RandomSource, Tensor, Tensor1D, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
 import { apgdLoss, type ApgdLoss } from './apgd-losses.js';
 
@@ -31,21 +32,24 @@ export interface EvaluationSetup {
   loss: ApgdLoss;
   /** Draws per evaluation (1 on a deterministic surface). */
   draws: number;
-  /** Stack the draws into one pass. */
+  /** Stack the draws into shared passes. */
   batchDraws: boolean;
+  /** Most input values in one stacked pass (see `eotDrawGroups`). */
+  stackLimit: number;
   /** Pass counters to add to. */
   counter: PassCounter;
 }
 
 /**
  * Evaluates the loss (and optionally its input gradient) at `x`, averaged over `setup.draws` draws of the surface:
- * stacked as one [draws * batch] forward/backward when `batchDraws`, else one pass per draw. Stacking assumes the
+ * stacked as [copies * batch] forwards/backwards when `batchDraws` (all draws in one pass while the stacked input
+ * stays under `stackLimit` values), else one pass per draw. Stacking assumes the
  * surface draws its randomness per example (as INN's backgrounds are), so stacked copies get independent draws.
  */
 export async function evaluateSurface(tf: TensorFlow, setup: EvaluationSetup, x: Tensor4D, rng: RandomSource, withGradient: boolean): Promise<SurfaceEvaluation> {
   const { surface, draws } = setup;
-  const batch = x.shape[0];
-  const groups = setup.batchDraws ? [draws] : Array.from({ length: draws }, () => 1);
+  const [batch, height, width, channels] = x.shape;
+  const groups = eotDrawGroups(draws, { stacked: setup.batchDraws, examples: batch, valuesPerExample: height * width * channels, stackLimit: setup.stackLimit });
   let lossSum: Tensor | undefined;
   let outputSum: Tensor | undefined;
   let gradientSum: Tensor | undefined;

@@ -302,5 +302,15 @@ describe('pgd iterate selection and EOT on hand-made surfaces', () => {
     expect(calls).toBe(6);
     stacked.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
     expect(tf.memory().numTensors).toBe(before);
+    // Over eotStackLimit the draws go in several stacked passes (20 + 20 + 20 + 4 draws here), same expectation.
+    calls = 0;
+    const rows: number[] = [];
+    const recorded: AttackSurface = { ...noisy, forward: (x: Tensor4D, rng: RandomSource) => (rows.push(x.shape[0]), noisy.forward(x, rng)) };
+    const [batch, valuesPerDraw] = [2, 2 * 4 * 4]; // grey(): [2, 4, 4, 1]
+    const split = await run(recorded, { steps: 6, stepSize: 0.05, randomStart: false, eotSamples: 64, eotStackLimit: 20 * valuesPerDraw + 1 }, 0.25);
+    expect(calls).toBe(6 * 4);
+    expect(rows.slice(0, 4)).toEqual([20 * batch, 20 * batch, 20 * batch, 4 * batch]);
+    split.forEach((value) => expect(value).toBeCloseTo(0.75, 5));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { AdvbenchError, inputError } from '@advbench/core/plugin-api';
+import { AdvbenchError, eotDrawGroups, inputError } from '@advbench/core/plugin-api';
 import type { AttackCost, AttackInput, AttackInstance, AttackSurface, RandomSource, Tensor1D, Tensor2D, Tensor4D, TensorFlow } from '@advbench/core/plugin-api';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { perExampleLoss } from './per-example-loss.js';
@@ -36,7 +36,8 @@ interface Best {
  * once all are fooled; on any other surface (a surrogate such as INN's `inn2`, or a randomized one) the iterate the
  * harness's `judge` scores lowest among `judgeCheckpoints` per restart, or the last iterate when there is no judge.
  * On a randomized surface the gradient, loss and probabilities are averaged over `eotSamples` draws (EOT, Athalye
- * et al. 2018), by default in one pass over the stacked copies. Gradients are taken w.r.t. the input only.
+ * et al. 2018), by default in passes over stacked copies (all draws in one pass while the stacked input stays under
+ * `eotStackLimit` values). Gradients are taken w.r.t. the input only.
  * With `keep: 'last'` (adversarial training) it is plain PGD: the final iterate, exactly `steps` gradient passes.
  * Shapes: x [batch, h, w, c] in [0, 1], y int32 [batch]; returns a new [batch, h, w, c] tensor the caller owns.
  */
@@ -54,6 +55,7 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
       eotSamples: options.eotSamples,
       eotAppliesTo: 'randomized surfaces only',
       eotStacked: options.eotStacked,
+      eotStackLimit: options.eotStackLimit,
       keep: options.keep,
       judgeCheckpoints: options.keep === 'best' ? options.judgeCheckpoints : undefined,
       kept:
@@ -64,35 +66,33 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
   };
 }
 
-function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacked: boolean, counter: PassCounter): Evaluation {
+/** How the EOT draws are split into passes (see `eotDrawGroups`). */
+interface Stacking {
+  /** Stack draws into shared passes. */
+  stacked: boolean;
+  /** Most input values in one stacked pass. */
+  stackLimit: number;
+}
+
+/**
+ * The surface's verdict on `x`, averaged over `draws` draws: loss, gradient and probabilities summed over groups
+ * of draws (one pass per group, see {@link evaluateCopies}; `eotDrawGroups` sizes the groups) and divided by the
+ * draws. Without stacking every group is one draw, a plain loop over the draws.
+ */
+function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacking: Stacking, counter: PassCounter): Evaluation {
   counter.forwardPasses += x.shape[0] * draws;
   if (withGradient) counter.backwardPasses += x.shape[0] * draws;
-  if (stacked && draws > 1) return evaluateStacked(tf, surface, x, y, rng, draws, withGradient);
+  const [batch, height, width, channels] = x.shape;
+  const groups = eotDrawGroups(draws, { stacked: stacking.stacked, examples: batch, valuesPerExample: height * width * channels, stackLimit: stacking.stackLimit });
   return tf.tidy(() => {
     let gradientSum: Tensor | undefined;
     let lossSum: Tensor | undefined;
     let probabilitySum: Tensor | undefined;
-    for (let draw = 0; draw < draws; draw += 1) {
-      let output: Tensor2D;
-      let loss: Tensor1D;
-      if (withGradient) {
-        let kept: Tensor2D | undefined;
-        const { value, grad } = tf.valueAndGrad((input: Tensor4D) => {
-          const forward = surface.forward(input, rng);
-          kept = tf.keep(forward);
-          return perExampleLoss(tf, forward, y, surface.output);
-        })(x);
-        output = kept as Tensor2D;
-        loss = value;
-        gradientSum = gradientSum === undefined ? grad : tf.add(gradientSum, grad);
-      } else {
-        output = surface.forward(x, rng);
-        loss = perExampleLoss(tf, output, y, surface.output);
-      }
-      const probabilities = tf.softmax(output);
-      output.dispose();
-      lossSum = lossSum === undefined ? loss : tf.add(lossSum, loss);
-      probabilitySum = probabilitySum === undefined ? probabilities : tf.add(probabilitySum, probabilities);
+    for (const copies of groups) {
+      const part = evaluateCopies(tf, surface, x, y, rng, copies, withGradient);
+      lossSum = lossSum === undefined ? part.loss : tf.add(lossSum, part.loss);
+      probabilitySum = probabilitySum === undefined ? part.probabilities : tf.add(probabilitySum, part.probabilities);
+      if (part.gradient) gradientSum = gradientSum === undefined ? part.gradient : tf.add(gradientSum, part.gradient);
     }
     // Float 0/1 rather than bool: the wasm backend's Select kernel mishandles bool values (heap corruption).
     const fooled = tf.cast(tf.notEqual(tf.argMax(probabilitySum as Tensor, 1), tf.cast(y, 'int32')), 'float32') as Tensor1D;
@@ -102,34 +102,34 @@ function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor
 }
 
 /**
- * The EOT evaluation in one pass: the batch stacked `draws` times ([draws * batch, ...], draw-major), one forward
- * (and backward) through the surface, which draws its randomness per row, then loss, gradient and probabilities
- * averaged over the draws. The same expectation as {@link evaluate}'s loop; the surface must treat rows independently.
+ * `copies` draws in one pass: the batch stacked `copies` times ([copies * batch, ...], draw-major; the batch itself
+ * when `copies` is 1), one forward (and backward) through the surface, which draws its randomness per row; returns
+ * per example the loss, the probabilities and the loss's input gradient, each summed over the copies. Call inside
+ * `tf.tidy`.
  */
-function evaluateStacked(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean): Evaluation {
-  return tf.tidy(() => {
-    const batch = x.shape[0];
-    const labels = tf.tile(tf.cast(y, 'int32'), [draws]) as Tensor1D;
-    let output: Tensor2D | undefined;
-    const meanLoss = (input: Tensor4D): Tensor1D => {
-      const forward = surface.forward(tf.tile(input, [draws, 1, 1, 1]) as Tensor4D, rng);
-      output = tf.keep(forward);
-      return tf.mean(tf.reshape(perExampleLoss(tf, forward, labels, surface.output), [draws, batch]), 0) as Tensor1D;
-    };
-    let loss: Tensor1D;
-    let gradient: Tensor4D | undefined;
-    if (withGradient) {
-      const { value, grad } = tf.valueAndGrad(meanLoss)(x);
-      loss = value;
-      gradient = grad as Tensor4D;
-    } else {
-      loss = meanLoss(x);
-    }
-    const probabilities = tf.mean(tf.reshape(tf.softmax(output as Tensor2D), [draws, batch, -1]), 0);
-    (output as Tensor2D).dispose();
-    const fooled = tf.cast(tf.notEqual(tf.argMax(probabilities, 1), tf.cast(y, 'int32')), 'float32') as Tensor1D;
-    return gradient ? { gradient, loss, fooled } : { loss, fooled };
-  });
+function evaluateCopies(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, copies: number, withGradient: boolean): { loss: Tensor1D; probabilities: Tensor2D; gradient?: Tensor4D } {
+  const batch = x.shape[0];
+  const labels = copies === 1 ? y : (tf.tile(tf.cast(y, 'int32'), [copies]) as Tensor1D);
+  let output: Tensor2D | undefined;
+  const summedLoss = (input: Tensor4D): Tensor1D => {
+    const forward = surface.forward(copies === 1 ? input : (tf.tile(input, [copies, 1, 1, 1]) as Tensor4D), rng);
+    output = tf.keep(forward);
+    const perExample = perExampleLoss(tf, forward, labels, surface.output);
+    return copies === 1 ? perExample : (tf.sum(tf.reshape(perExample, [copies, batch]), 0) as Tensor1D);
+  };
+  let loss: Tensor1D;
+  let gradient: Tensor4D | undefined;
+  if (withGradient) {
+    const { value, grad } = tf.valueAndGrad(summedLoss)(x);
+    loss = value;
+    gradient = grad as Tensor4D;
+  } else {
+    loss = summedLoss(x);
+  }
+  const softmax = tf.softmax(output as Tensor2D);
+  const probabilities = (copies === 1 ? softmax : tf.sum(tf.reshape(softmax, [copies, batch, -1]), 0)) as Tensor2D;
+  (output as Tensor2D).dispose();
+  return gradient ? { loss, probabilities, gradient } : { loss, probabilities };
 }
 
 /**
@@ -166,6 +166,8 @@ interface PgdParts {
   /** Example forward and backward passes through the surface so far (EOT draws and restarts included). */
   counter: PassCounter;
   draws: number;
+  /** How the draws are split into passes. */
+  stacking: Stacking;
   project: (candidate: Tensor) => Tensor4D;
   start: (rng: RandomSource) => Tensor4D;
 }
@@ -194,6 +196,7 @@ async function pgdWithCounter(tf: TensorFlow, options: PgdOptions, input: Attack
     counter,
     stepSize: resolveStepSize(options, epsilon),
     draws: surface.randomized ? options.eotSamples : 1,
+    stacking: { stacked: options.eotStacked, stackLimit: options.eotStackLimit },
     project,
     start: (restartRng) => (options.randomStart ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed())))) : x.clone()),
   };
@@ -233,7 +236,7 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
       try {
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, options.eotStacked, parts.counter);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, parts.stacking, parts.counter);
           consider(tf, best, current, evaluation);
           const rate = await successRate();
           // Every example fooled (and frozen): further steps cannot change the result.
@@ -288,7 +291,7 @@ async function bestByJudge(tf: TensorFlow, options: PgdOptions, input: AttackInp
       try {
         for (let step = 1; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked, parts.counter);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, parts.stacking, parts.counter);
           const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? await readMean(tf, evaluation.loss) : undefined;
           current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
           tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
@@ -335,7 +338,7 @@ async function lastIterate(
   try {
     for (let step = 1; step <= options.steps; step += 1) {
       throwIfAborted(signal, 1, step);
-      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, options.eotStacked, parts.counter);
+      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, parts.stacking, parts.counter);
       current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).

@@ -5,7 +5,7 @@ import { PGD_PRESETS, parsePgdOptions, resolveStepSize } from './pgd-options.js'
 
 describe('pgd options', () => {
   it('fills the documented defaults', () => {
-    expect(parsePgdOptions(undefined)).toEqual({ steps: 10, stepSizeFactor: 2.5, randomStart: true, restarts: 1, eotSamples: 1, eotStacked: true, judgeCheckpoints: 2, progressEvery: 10, keep: 'best' });
+    expect(parsePgdOptions(undefined)).toEqual({ steps: 10, stepSizeFactor: 2.5, randomStart: true, restarts: 1, eotSamples: 1, eotStacked: true, eotStackLimit: 2 ** 24, judgeCheckpoints: 2, progressEvery: 10, keep: 'best' });
   });
 
   it('resolves the step size: 2.5 * eps / steps by default, or the absolute stepSize', () => {

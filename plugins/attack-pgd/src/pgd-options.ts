@@ -1,4 +1,4 @@
-import { OptionsReader, inputError } from '@advbench/core/plugin-api';
+import { DEFAULT_EOT_STACK_LIMIT, OptionsReader, inputError } from '@advbench/core/plugin-api';
 
 /** Resolved options of the PGD attack. */
 export interface PgdOptions {
@@ -19,6 +19,12 @@ export interface PgdOptions {
    * than one pass per draw: the same expectation, faster where the backend gains from larger batches.
    */
   eotStacked: boolean;
+  /**
+   * Most input values (rows x height x width x channels) one stacked EOT pass may hold (default 2^24, 64 MiB of
+   * float32 input): above it the draws are split into several stacked passes, so a large batch of large images
+   * times many draws does not exhaust the backend's memory. At least one draw of the batch per pass.
+   */
+  eotStackLimit: number;
   /**
    * On a surface that is not exact, how many iterates per restart the harness's judge scores (evenly spaced, the
    * last one always among them; default 4): the best of them is kept. Each costs one judged forward pass per judge draw.
@@ -54,6 +60,7 @@ export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions
   const restarts = read.number('restarts', { default: 1, min: 1, integer: true });
   const eotSamples = read.number('eotSamples', { default: 1, min: 1, integer: true });
   const eotStacked = read.boolean('eotStacked', true);
+  const eotStackLimit = read.number('eotStackLimit', { default: DEFAULT_EOT_STACK_LIMIT, min: 1, integer: true });
   const judgeCheckpoints = read.number('judgeCheckpoints', { default: 2, min: 1, integer: true });
   const progressEvery = read.number('progressEvery', { default: 10, min: 1, integer: true });
   const keep = read.oneOf('keep', ['best', 'last'] as const, 'best');
@@ -66,7 +73,7 @@ export function parsePgdOptions(raw: unknown, where = 'pgd options'): PgdOptions
       details: { path: `${where}.${stepSize === undefined ? 'stepSizeFactor' : 'stepSize'}` },
     });
   }
-  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, eotStacked, judgeCheckpoints, progressEvery, keep };
+  return { steps, ...(stepSize === undefined ? {} : { stepSize }), stepSizeFactor, randomStart, restarts, eotSamples, eotStacked, eotStackLimit, judgeCheckpoints, progressEvery, keep };
 }
 
 /** The absolute step size the attack takes at `epsilon`. */
