@@ -66,24 +66,15 @@ export function createPgdAttack(tf: TensorFlow, options: PgdOptions): AttackInst
   };
 }
 
-/** How the EOT draws are split into passes (see `eotDrawGroups`). */
-interface Stacking {
-  /** Stack draws into shared passes. */
-  stacked: boolean;
-  /** Most input values in one stacked pass. */
-  stackLimit: number;
-}
-
 /**
- * The surface's verdict on `x`, averaged over `draws` draws: loss, gradient and probabilities summed over groups
- * of draws (one pass per group, see {@link evaluateCopies}; `eotDrawGroups` sizes the groups) and divided by the
- * draws. Without stacking every group is one draw, a plain loop over the draws.
+ * The surface's verdict on `x`, averaged over its EOT draws: loss, gradient and probabilities summed over `groups`
+ * (draws per pass, from `eotDrawGroups`; one pass per group, see {@link evaluateCopies}) and divided by the draws.
+ * Without stacking every group is one draw, a plain loop over the draws.
  */
-function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, draws: number, withGradient: boolean, stacking: Stacking, counter: PassCounter): Evaluation {
+function evaluate(tf: TensorFlow, surface: AttackSurface, x: Tensor4D, y: Tensor1D, rng: RandomSource, groups: readonly number[], withGradient: boolean, counter: PassCounter): Evaluation {
+  const draws = groups.reduce((sum, copies) => sum + copies, 0);
   counter.forwardPasses += x.shape[0] * draws;
   if (withGradient) counter.backwardPasses += x.shape[0] * draws;
-  const [batch, height, width, channels] = x.shape;
-  const groups = eotDrawGroups(draws, { stacked: stacking.stacked, examples: batch, valuesPerExample: height * width * channels, stackLimit: stacking.stackLimit });
   return tf.tidy(() => {
     let gradientSum: Tensor | undefined;
     let lossSum: Tensor | undefined;
@@ -165,9 +156,8 @@ interface PgdParts {
   stepSize: number;
   /** Example forward and backward passes through the surface so far (EOT draws and restarts included). */
   counter: PassCounter;
-  draws: number;
-  /** How the draws are split into passes. */
-  stacking: Stacking;
+  /** EOT draws per pass (one group of 1 on a deterministic surface), from `eotDrawGroups` for the batch's shape. */
+  drawGroups: readonly number[];
   project: (candidate: Tensor) => Tensor4D;
   start: (rng: RandomSource) => Tensor4D;
 }
@@ -195,8 +185,12 @@ async function pgdWithCounter(tf: TensorFlow, options: PgdOptions, input: Attack
   const parts: PgdParts = {
     counter,
     stepSize: resolveStepSize(options, epsilon),
-    draws: surface.randomized ? options.eotSamples : 1,
-    stacking: { stacked: options.eotStacked, stackLimit: options.eotStackLimit },
+    drawGroups: eotDrawGroups(surface.randomized ? options.eotSamples : 1, {
+      stacked: options.eotStacked,
+      examples: x.shape[0],
+      valuesPerExample: x.shape[1] * x.shape[2] * x.shape[3],
+      stackLimit: options.eotStackLimit,
+    }),
     project,
     start: (restartRng) => (options.randomStart ? tf.tidy(() => project(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', restartRng.seed())))) : x.clone()),
   };
@@ -236,7 +230,7 @@ async function bestOnExactSurface(tf: TensorFlow, options: PgdOptions, input: At
       try {
         for (let step = 0; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, step < options.steps, parts.stacking, parts.counter);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.drawGroups, step < options.steps, parts.counter);
           consider(tf, best, current, evaluation);
           const rate = await successRate();
           // Every example fooled (and frozen): further steps cannot change the result.
@@ -291,7 +285,7 @@ async function bestByJudge(tf: TensorFlow, options: PgdOptions, input: AttackInp
       try {
         for (let step = 1; step <= options.steps; step += 1) {
           throwIfAborted(signal, restart, step);
-          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, parts.stacking, parts.counter);
+          const evaluation = evaluate(tf, surface, current, y, restartRng, parts.drawGroups, true, parts.counter);
           const loss = onStep && (step % options.progressEvery === 0 || step === options.steps) ? await readMean(tf, evaluation.loss) : undefined;
           current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
           tf.dispose([evaluation.gradient as Tensor4D, evaluation.loss, evaluation.fooled]);
@@ -338,7 +332,7 @@ async function lastIterate(
   try {
     for (let step = 1; step <= options.steps; step += 1) {
       throwIfAborted(signal, 1, step);
-      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.draws, true, parts.stacking, parts.counter);
+      const evaluation = evaluate(tf, surface, current, y, restartRng, parts.drawGroups, true, parts.counter);
       current = stepFrom(tf, parts, current, evaluation.gradient as Tensor4D);
       if (onStep && (step % options.progressEvery === 0 || step === options.steps)) {
         // Loss and success rate of the iterate this step started from (the final one is never evaluated).
